@@ -1,0 +1,4 @@
+CREATE TABLE schema_info (
+	name TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+);

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <memory>
+
+#include "auth/authenticator.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "http/router.h"
+#include "ratelimit/rate_limiter.h"
+
+namespace Poco
+{
+class Logger;
+}
+
+namespace gpucloud::http
+{
+
+/// Runs one request through the API's rules, independently of the HTTP server library: route lookup (JSON 404 and
+/// 405 with Allow), authentication, rate limiting with RateLimit-* headers, the route's permission, the
+/// Content-Type check (415), the handler, and the mapping of every exception to a JSON error.
+class Dispatcher
+{
+public:
+	/// `authenticator` and `rateLimiter` may be null: then every credential is rejected and nothing is limited.
+	Dispatcher(const Router& router, std::shared_ptr<auth::Authenticator> authenticator,
+		std::shared_ptr<ratelimit::RateLimiter> rateLimiter);
+
+	/// Never throws: any failure becomes an error response.
+	Response dispatch(Request& request) const;
+
+private:
+	Response run(Request& request, const Route& route, std::vector<std::pair<std::string, std::string>>& extraHeaders) const;
+	void authenticate(Request& request, const Route& route) const;
+	void applyRateLimit(Request& request, const Route& route,
+		std::vector<std::pair<std::string, std::string>>& extraHeaders) const;
+
+	const Router& _router;
+	std::shared_ptr<auth::Authenticator> _authenticator;
+	std::shared_ptr<ratelimit::RateLimiter> _rateLimiter;
+	Poco::Logger& _logger;
+};
+
+} // namespace gpucloud::http

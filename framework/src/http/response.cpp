@@ -1,0 +1,46 @@
+#include "http/response.h"
+
+#include <sstream>
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Stringifier.h>
+
+namespace gpucloud::http
+{
+
+std::string toJson(const Poco::Dynamic::Var& value)
+{
+	std::ostringstream out;
+	Poco::JSON::Stringifier::stringify(value, out, 0, -1, Poco::JSON_PRESERVE_KEY_ORDER);
+	return out.str();
+}
+
+Response Response::json(const Poco::Dynamic::Var& value, int status)
+{
+	return rawJson(toJson(value), status);
+}
+
+Response Response::rawJson(std::string body, int status)
+{
+	Response response;
+	response.status = status;
+	response.body = std::move(body);
+	return response;
+}
+
+Response Response::noContent()
+{
+	Response response;
+	response.status = 204;
+	response.contentType.clear();
+	return response;
+}
+
+Response& Response::withHeader(const std::string& name, const std::string& value)
+{
+	headers.emplace_back(name, value);
+	return *this;
+}
+
+} // namespace gpucloud::http
