@@ -1,0 +1,59 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <Poco/Util/AbstractConfiguration.h>
+
+#include "app/background_service.h"
+#include "auth/authenticator.h"
+#include "config/config_section.h"
+#include "config/core_settings.h"
+#include "db/database.h"
+#include "http/router.h"
+#include "plugin/backend_registry.h"
+#include "ratelimit/rate_limiter.h"
+
+namespace gpucloud::app
+{
+
+/// Result of one readiness check.
+struct ComponentHealth
+{
+	std::string name;
+	bool ready = false;
+	std::string detail;
+};
+
+using HealthCheck = std::function<std::vector<ComponentHealth>()>;
+
+/// What the server's modules share while they are installed: the settings, the database, the backends, the
+/// router, and the services one module offers to the next. Modules are installed in dependency order; a field
+/// a module provides is set before the modules that use it are installed.
+struct ServerContext
+{
+	ServerContext(const Poco::Util::AbstractConfiguration& configuration, db::Database& database,
+		plugin::BackendRegistry& backends, http::Router& router);
+
+	/// Returns the reader of section `name`, created on first use. Every section read this way is checked for
+	/// unknown keys once all modules are installed.
+	config::ConfigSection& section(const std::string& name);
+
+	const Poco::Util::AbstractConfiguration& configuration;
+	config::ServerSettings server;
+	db::Database& database;
+	plugin::BackendRegistry& backends;
+	http::Router& router;
+
+	std::shared_ptr<auth::Authenticator> authenticator;
+	std::shared_ptr<ratelimit::RateLimiter> rateLimiter;
+
+	std::vector<std::unique_ptr<BackgroundService>> services;
+	std::vector<HealthCheck> healthChecks;
+
+	std::vector<std::unique_ptr<config::ConfigSection>> sections;
+};
+
+} // namespace gpucloud::app
