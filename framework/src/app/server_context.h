@@ -9,12 +9,17 @@
 
 #include "app/background_service.h"
 #include "auth/authenticator.h"
+#include "billing/billing_service.h"
+#include "catalogue/inventory.h"
+#include "catalogue/templates.h"
 #include "config/config_section.h"
 #include "config/core_settings.h"
 #include "db/database.h"
 #include "http/router.h"
 #include "plugin/backend_registry.h"
+#include "pricing/pricing_provider.h"
 #include "ratelimit/rate_limiter.h"
+#include "vms/vm_control.h"
 
 namespace gpucloud::app
 {
@@ -47,8 +52,15 @@ struct ServerContext
 	plugin::BackendRegistry& backends;
 	http::Router& router;
 
+	// Provided by the modules, in installation order: accounts, catalogue, billing, VMs.
 	std::shared_ptr<auth::Authenticator> authenticator;
 	std::shared_ptr<ratelimit::RateLimiter> rateLimiter;
+	std::shared_ptr<catalogue::Inventory> inventory;
+	std::shared_ptr<catalogue::AllocationCache> allocations;
+	std::shared_ptr<const catalogue::TemplateCatalogue> templates;
+	std::shared_ptr<pricing::PricingProvider> pricing;
+	std::shared_ptr<billing::BillingService> billing;
+	std::shared_ptr<vms::VmControl> vmControl;  ///< set by the VM module; used by background services after start
 
 	std::vector<std::unique_ptr<BackgroundService>> services;
 	std::vector<HealthCheck> healthChecks;
