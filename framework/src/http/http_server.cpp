@@ -11,6 +11,8 @@
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Random.h>
 #include <Poco/URI.h>
@@ -199,6 +201,19 @@ HttpServer::~HttpServer()
 void HttpServer::start()
 {
 	Poco::Net::ServerSocket socket;
+	if (_settings.tlsEnabled())
+	{
+		Poco::Net::Context::Params tls;
+		tls.certificateFile = _settings.tlsCertificateFile;
+		tls.privateKeyFile = _settings.tlsPrivateKeyFile;
+		tls.verificationMode = Poco::Net::Context::VERIFY_NONE;
+		tls.loadDefaultCAs = false;
+		tls.cipherList = "HIGH:!aNULL:!MD5:!RC4";
+		Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, tls);
+		context->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3
+			| Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
+		socket = Poco::Net::SecureServerSocket(context);
+	}
 	socket.bind(Poco::Net::SocketAddress(_settings.host, _settings.port), true);
 	socket.listen(1024);
 	_port = socket.address().port();
