@@ -96,7 +96,7 @@ bool MockBackend::applyFaults(Operation operation)
 		{
 			auto timeout = rule.duration.count() > 0 ? rule.duration : _settings.hangTimeout;
 			std::this_thread::sleep_for(timeout);
-			raise(ErrorKind::Unavailable, "the hypervisor did not answer within " + std::to_string(timeout.count())
+			raise(ErrorKind::Unavailable, "the hypervisor call timed out after " + std::to_string(timeout.count())
 					+ " ms (" + fault + ")");
 		}
 		case FaultAction::Fail:

@@ -33,7 +33,7 @@ public:
 	{
 		auto backend = loadMock(_host);
 		// holders[i] is the thread (1-based) that the backend last granted GPU i to, or 0. A thread claims a GPU
-		// right after the backend granted it and clears its claim right before it asks the backend to free it, so
+		// right after the backend granted it and clears its claim right before it calls the backend to free it, so
 		// a failed claim means that the backend granted one GPU to two VMs at once.
 		std::vector<std::atomic<int>> holders(kContestedGpus.size());
 		std::atomic<int> doubleGrants{0};

@@ -152,7 +152,7 @@ public:
 		auto error = expectThrow<BackendError>([&] { backend->getVmStatus(vm); });
 		milliseconds elapsed = elapsedSince(start);
 		CPPUNIT_ASSERT_MESSAGE(kindOf(error), error.kind() == ErrorKind::Unavailable);
-		CPPUNIT_ASSERT_MESSAGE(error.what(), contains(error.what(), "did not answer within 200 ms"));
+		CPPUNIT_ASSERT_MESSAGE(error.what(), contains(error.what(), "timed out after 200 ms"));
 		CPPUNIT_ASSERT_MESSAGE(std::to_string(elapsed.count()) + " ms", elapsed >= milliseconds(200));
 		CPPUNIT_ASSERT(backend->getVmStatus(vm).power == sdk::PowerState::Stopped);
 	}
@@ -165,7 +165,7 @@ public:
 		auto error = expectThrow<BackendError>([&] { backend->destroyVm(vm); });
 		milliseconds elapsed = elapsedSince(start);
 		CPPUNIT_ASSERT_MESSAGE(kindOf(error), error.kind() == ErrorKind::Unavailable);
-		CPPUNIT_ASSERT_MESSAGE(error.what(), contains(error.what(), "within 150 ms"));
+		CPPUNIT_ASSERT_MESSAGE(error.what(), contains(error.what(), "timed out after 150 ms"));
 		CPPUNIT_ASSERT_MESSAGE(std::to_string(elapsed.count()) + " ms", elapsed >= milliseconds(150));
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), backend->listVms().size());
 	}

@@ -31,7 +31,7 @@ sdk::VmRef refTo(const sdk::VmSpec& spec, const sdk::CreatedVm& created);
 /// Returns the node, failing the test when the backend does not list it.
 sdk::NodeInfo findNode(sdk::HypervisorBackend& backend, const std::string& node);
 
-/// Returns the id of the VM that holds the GPU, empty when it is free.
+/// Returns the id of the VM that the GPU is assigned to, empty when it is free.
 std::string gpuHolder(sdk::HypervisorBackend& backend, const std::string& node, const std::string& address);
 
 /// Returns the error kind's name, for assertion messages.
