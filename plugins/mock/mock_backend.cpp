@@ -55,20 +55,14 @@ auto MockBackend::run(Operation operation, const sdk::VmRef& target, Action&& ac
 		if constexpr (std::is_void_v<decltype(action())>)
 		{
 			action();
-			if (loseAfter && _state.lose(target))
-			{
-				log(sdk::LogLevel::Warning, "Lost VM " + quote(target.vmId) + " by a scripted fault");
-				persist();
-			}
+			if (loseAfter)
+				loseVm(target);
 		}
 		else
 		{
 			auto result = action();
-			if (loseAfter && _state.lose(target))
-			{
-				log(sdk::LogLevel::Warning, "Lost VM " + quote(target.vmId) + " by a scripted fault");
-				persist();
-			}
+			if (loseAfter)
+				loseVm(target);
 			return result;
 		}
 	}
@@ -107,6 +101,15 @@ bool MockBackend::applyFaults(Operation operation)
 		}
 	}
 	return loseAfter;
+}
+
+void MockBackend::loseVm(const sdk::VmRef& target)
+{
+	if (_state.lose(target))
+	{
+		log(sdk::LogLevel::Warning, "Lost VM " + quote(target.vmId) + " by a scripted fault");
+		persist();
+	}
 }
 
 void MockBackend::requireCapability(sdk::Capability capability, Operation operation) const
