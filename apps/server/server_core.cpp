@@ -11,6 +11,7 @@
 #include "db/migrator.h"
 #include "health/health_monitor.h"
 #include "http/dispatcher.h"
+#include "metrics/metrics_route.h"
 #include "plugin/plugin_loader.h"
 #include "ratelimit/memory_rate_limiter.h"
 
@@ -101,7 +102,8 @@ void ServerCore::start()
 			++_startedServices;
 		}
 
-		auto dispatcher = std::make_shared<http::Dispatcher>(_router, _context->authenticator, _context->rateLimiter);
+		auto dispatcher = std::make_shared<http::Dispatcher>(_router, _context->authenticator, _context->rateLimiter,
+			_context->metrics);
 		_http = std::make_unique<http::HttpServer>(_settings.http, dispatcher);
 		_http->start();
 		_running = true;
@@ -154,6 +156,9 @@ void ServerCore::installModules()
 	auto monitor = std::make_unique<health::HealthMonitor>(context, interval);
 	health::registerHealthRoutes(_router, *monitor);
 	context.services.push_back(std::move(monitor));
+
+	config::ConfigSection& metricsSection = context.section("metrics");
+	metrics::registerMetricsRoute(_router, context.metrics, metricsSection.getString("bearer_token", ""));
 }
 
 void ServerCore::checkUnknownSections()

@@ -56,6 +56,8 @@ class ServerTest : public CppUnit::TestFixture
 	CPPUNIT_TEST(requestIdReplacedWhenUnsafe);
 	CPPUNIT_TEST(keepAliveServesSeveralRequests);
 	CPPUNIT_TEST(headHasNoBody);
+	CPPUNIT_TEST(metricsCountRequests);
+	CPPUNIT_TEST(metricsTokenRequired);
 	CPPUNIT_TEST(stopFinishesInFlightRequest);
 	CPPUNIT_TEST(sigtermStopsExecutable);
 	CPPUNIT_TEST(badConfigurationStopsExecutable);
@@ -154,6 +156,32 @@ public:
 		HttpResult result = server.client().request("HEAD", "/healthz");
 		CPPUNIT_ASSERT_EQUAL(200, result.status);
 		CPPUNIT_ASSERT(result.body.empty());
+	}
+
+	void metricsCountRequests()
+	{
+		TestServer server;
+		HttpClient client = server.client();
+		client.get("/healthz");
+		client.get("/healthz");
+		client.get("/missing");
+		HttpResult result = client.get("/metrics");
+		CPPUNIT_ASSERT_EQUAL(200, result.status);
+		CPPUNIT_ASSERT(result.header("Content-Type").find("text/plain") == 0);
+		const std::string healthz = "gpucloud_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 2\n";
+		CPPUNIT_ASSERT_MESSAGE(result.body, result.body.find(healthz) != std::string::npos);
+		const std::string unmatched = "gpucloud_http_requests_total{method=\"*\",route=\"unmatched\",status=\"404\"} 1\n";
+		CPPUNIT_ASSERT_MESSAGE(result.body, result.body.find(unmatched) != std::string::npos);
+		CPPUNIT_ASSERT(result.body.find("gpucloud_http_request_duration_seconds_count{method=\"GET\",route=\"/healthz\"} 2") != std::string::npos);
+	}
+
+	void metricsTokenRequired()
+	{
+		TestServer server("[metrics]\nbearer_token = scrape-secret\n");
+		HttpClient client = server.client();
+		CPPUNIT_ASSERT_EQUAL(401, client.get("/metrics").status);
+		CPPUNIT_ASSERT_EQUAL(401, client.get("/metrics", {{"Authorization", "Bearer wrong-secret!"}}).status);
+		CPPUNIT_ASSERT_EQUAL(200, client.get("/metrics", {{"Authorization", "Bearer scrape-secret"}}).status);
 	}
 
 	void stopFinishesInFlightRequest()
