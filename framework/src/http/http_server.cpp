@@ -29,11 +29,17 @@ class BodyTooLarge : public std::exception
 {
 };
 
-std::string readBody(std::istream& stream, std::streamsize declaredLength, std::size_t limit)
+std::string readBody(Poco::Net::HTTPServerRequest& request, std::size_t limit)
 {
-	if (declaredLength != Poco::Net::HTTPMessage::UNKNOWN_CONTENT_LENGTH && static_cast<std::size_t>(declaredLength) > limit)
+	// A request without Content-Length and without chunked encoding has no body (RFC 9112 section 6.3); reading
+	// its stream would wait for the client to close the connection.
+	if (!request.hasContentLength() && !request.getChunkedTransferEncoding())
+		return {};
+	std::streamsize declaredLength = request.getContentLength64();
+	if (request.hasContentLength() && static_cast<std::size_t>(declaredLength) > limit)
 		throw BodyTooLarge();
 
+	std::istream& stream = request.stream();
 	std::string body;
 	char buffer[8192];
 	while (stream.good())
@@ -83,7 +89,7 @@ public:
 		{
 			request = translateRequest(serverRequest);
 			request.requestId = requestId;
-			request.body = readBody(serverRequest.stream(), serverRequest.getContentLength64(), _maxBodyBytes);
+			request.body = readBody(serverRequest, _maxBodyBytes);
 			response = _dispatcher.dispatch(request);
 		}
 		catch (const BodyTooLarge&)
@@ -109,7 +115,7 @@ private:
 	void send(Poco::Net::HTTPServerResponse& serverResponse, const Request& request, const Response& response,
 		const std::string& requestId)
 	{
-		serverResponse.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
+		serverResponse.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
 		serverResponse.set("X-Request-Id", requestId);
 		for (const auto& header : response.headers)
 			serverResponse.add(header.first, header.second);
