@@ -27,7 +27,7 @@ private:
 ///   storage_gb_hourly                                USD per GB-hour of disk
 ///   network_tb                                       USD per TB of outbound traffic
 /// Amounts are exact decimals with at most six decimals. A key left out takes the built-in default of the shipped
-/// configuration; the built-in GPU table (5090, 4090, 6000pro) applies only when no gpu.* key is set. Throws
+/// configuration. The built-in GPU table (5090, 4090, 6000pro) applies only when no gpu.* key is set. Throws
 /// config::ConfigError naming the key of an invalid value.
 pricing::PriceList readStaticPriceList(config::ConfigSection& section);
 

@@ -9,7 +9,7 @@
 namespace gpucloud::catalogue
 {
 
-/// What the node administration routes use.
+/// Services that the node administration routes use.
 struct NodeAdminServices
 {
 	db::Database* database = nullptr;

@@ -10,7 +10,7 @@
 namespace gpucloud::catalogue
 {
 
-/// What the public catalogue routes read.
+/// Services that the public catalogue routes read.
 struct CatalogueServices
 {
 	std::shared_ptr<OfferSearch> search;

@@ -19,8 +19,8 @@ struct OfferBook
 };
 
 /// Builds the offers: one per node and GPU type that has a price. Free GPUs are the node's GPUs of that type minus
-/// the larger of the database allocations and the GPUs the backend reports assigned, so GPUs that a VM outside this
-/// server holds count as taken. An offline or unschedulable node has offers with no free GPU.
+/// the larger of the database allocations and the GPUs the backend reports assigned, so GPUs assigned to a VM outside
+/// this server count as taken. An offline or unschedulable node has offers with no free GPU.
 std::shared_ptr<const OfferBook> buildOfferBook(std::shared_ptr<const InventorySnapshot> snapshot,
 	std::shared_ptr<const AllocationCounts> allocations, std::shared_ptr<const pricing::PriceList> prices);
 

@@ -15,7 +15,7 @@ struct OfferMatches
 	std::vector<const Offer*> offers;
 };
 
-/// Answers GET /search from the inventory snapshot, the cached allocation counts and the price list. The offer book
+/// Computes the results of GET /search from the inventory snapshot, the cached allocation counts and the price list. The offer book
 /// is rebuilt only when one of the three changed, and is shared through an atomic shared_ptr, so concurrent searches
 /// take no lock of their own. Thread-safe.
 class OfferSearch

@@ -12,9 +12,9 @@
 namespace gpucloud::catalogue
 {
 
-/// AllocationCache over the gpu_allocations table. A read returns the cached counts with one atomic load; it
-/// reloads them with one grouped query when a writer invalidated them or when they are older than `maxAge`, so that
-/// allocations written by other servers on the same database appear within `maxAge`. Only one thread reloads at a
+/// AllocationCache over the gpu_allocations table. A read returns the cached counts with one atomic load. It reloads
+/// them with one grouped query when a writer invalidated them or when they are older than `maxAge`, so allocations
+/// written by other servers on the same database appear within `maxAge`. Only one thread reloads at a
 /// time. After an invalidation the other readers wait for its result; counts that merely aged are served to them
 /// while the reload runs.
 class SqlAllocationCache : public AllocationCache
