@@ -195,6 +195,7 @@ std::vector<sdk::VmStatus> VmObserver::list()
 {
 	std::vector<sdk::VmStatus> statuses;
 	std::string offline;
+	std::chrono::milliseconds retryAfter{0};
 	bool anyOnline = false;
 	for (auto& node : _core.nodes())
 	{
@@ -209,6 +210,8 @@ std::vector<sdk::VmStatus> VmObserver::list()
 			if (error.kind() != sdk::ErrorKind::Unavailable)
 				throw;
 			offline += (offline.empty() ? "" : "; ") + std::string(error.what());
+			if (retryAfter.count() == 0 || error.retryAfter() < retryAfter)
+				retryAfter = error.retryAfter();
 			continue;
 		}
 		anyOnline = true;
@@ -218,7 +221,7 @@ std::vector<sdk::VmStatus> VmObserver::list()
 	if (!anyOnline)
 	{
 		throw sdk::BackendError(sdk::ErrorKind::Unavailable, "libvirt backend '" + _core.settings.instanceName
-				+ "' cannot list VMs: no node is online (" + offline + ")");
+				+ "' cannot list VMs: no node is online (" + offline + ")", retryAfter);
 	}
 	return statuses;
 }
