@@ -1,4 +1,6 @@
 #include <cppunit/extensions/HelperMacros.h>
+#include <Poco/AutoPtr.h>
+#include <Poco/Util/IniFileConfiguration.h>
 
 #include "gpucloud/sdk/errors.h"
 #include "backend_settings.h"
@@ -58,6 +60,7 @@ class SettingsTest : public CppUnit::TestFixture
 	CPPUNIT_TEST(badCloudInitUrl);
 	CPPUNIT_TEST(shortCloudInitSecret);
 	CPPUNIT_TEST(backoffOrder);
+	CPPUNIT_TEST(shippedExample);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -186,6 +189,35 @@ public:
 		config["reconnect_initial_ms"] = "5000";
 		config["reconnect_max_ms"] = "1000";
 		CPPUNIT_ASSERT(mentions(rejection(config), "'backends.lv1.reconnect_max_ms'"));
+	}
+
+	void shippedExample()
+	{
+		// Parsing only: nothing connects to the example's hosts.
+		Poco::AutoPtr<Poco::Util::IniFileConfiguration> ini(
+			new Poco::Util::IniFileConfiguration(std::string(GPUCLOUD_SOURCE_DIR) + "/config/examples/libvirt.ini"));
+		sdk::ConfigMap config;
+		collect(*ini, "backends.lv1", "", config);
+		BackendSettings settings = BackendSettings::parse("lv1", config);
+		CPPUNIT_ASSERT_EQUAL(static_cast<std::size_t>(2), settings.nodes.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("ams1"), settings.findNode("gpu02")->location);
+		CPPUNIT_ASSERT_EQUAL(static_cast<std::size_t>(2), settings.templateVolumes.size());
+		CPPUNIT_ASSERT_EQUAL(static_cast<std::size_t>(2), settings.gpuTypes.size());
+	}
+
+private:
+	static void collect(const Poco::Util::AbstractConfiguration& ini, const std::string& prefix,
+		const std::string& relative, sdk::ConfigMap& config)
+	{
+		Poco::Util::AbstractConfiguration::Keys keys;
+		ini.keys(prefix, keys);
+		for (const auto& key : keys)
+		{
+			std::string name = relative.empty() ? key : relative + "." + key;
+			if (ini.has(prefix + "." + key))
+				config[name] = ini.getString(prefix + "." + key);
+			collect(ini, prefix + "." + key, name, config);
+		}
 	}
 };
 

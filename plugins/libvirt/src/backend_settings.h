@@ -42,7 +42,7 @@ struct NodeSettings
 	std::optional<std::vector<ConfiguredGpu>> gpus;  ///< set: use this list; unset: discover NVIDIA PCI devices
 };
 
-/// How guest IP addresses are read, passed to virDomainInterfaceAddresses.
+/// Source of guest IP addresses, passed to virDomainInterfaceAddresses.
 enum class IpSource
 {
 	Lease,  ///< DHCP leases of a libvirt-managed network

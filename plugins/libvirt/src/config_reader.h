@@ -12,7 +12,7 @@ namespace gpucloud::plugins::libvirt
 {
 
 /// Reads typed values out of a backend's configuration map and remembers which keys it read, so that a key
-/// nobody reads (a typo) can be reported. Every error is a BackendError(InvalidRequest) that names the full key
+/// no call reads (a typo) can be reported. Every error is a BackendError(InvalidRequest) that names the full key
 /// `backends.<instance>.<key>`.
 class ConfigReader
 {

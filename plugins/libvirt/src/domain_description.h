@@ -16,7 +16,7 @@ struct VolumeReference
 	std::string volume;
 };
 
-/// What the plugin reads back from a domain's XML description.
+/// The parts of a domain's XML description that the plugin reads back.
 struct DomainDescription
 {
 	std::string name;

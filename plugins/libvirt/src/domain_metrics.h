@@ -25,8 +25,8 @@ struct DomainUsage
 };
 
 /// Computes usage from an earlier and a later sample of the same domain with `vcpus` virtual CPUs. CPU use is the
-/// growth of cpu.time over the elapsed time; memory use is (balloon.available - balloon.unused) / available, which
-/// needs the guest's balloon driver; network counters are summed over all interfaces of the later sample.
+/// growth of cpu.time over the elapsed time. Memory use is (balloon.available - balloon.unused) / available, so it
+/// needs the guest's balloon driver. Network counters are summed over all interfaces of the later sample.
 DomainUsage computeUsage(const StatsSample& earlier, const StatsSample& later, unsigned vcpus);
 
 } // namespace gpucloud::plugins::libvirt
