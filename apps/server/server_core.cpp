@@ -108,7 +108,8 @@ void ServerCore::start()
 		_http = std::make_unique<http::HttpServer>(_settings.http, dispatcher);
 		_http->start();
 		_running = true;
-		logger().information("Listening on http://%s:%hu (profile %s)", _settings.http.host, _http->port(),
+		logger().information("Listening on %s://%s:%hu (profile %s)", std::string(_settings.http.tlsEnabled() ? "https" : "http"),
+			_settings.http.host, _http->port(),
 			_settings.profile);
 	}
 	catch (...)
