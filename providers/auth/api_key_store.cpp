@@ -66,10 +66,10 @@ void insert(Poco::Data::Session& session, const StoredApiKey& stored, const std:
 		use(id), use(userId), use(name), use(hash), use(prefix), use(scopes), use(createdAt), use(expiresAt), now;
 }
 
-std::int64_t countLive(Poco::Data::Session& session, std::int64_t userId, std::int64_t now)
+std::int64_t countLive(Poco::Data::Session& session, std::int64_t userId, std::int64_t timestamp)
 {
 	Poco::Int64 user = userId;
-	Poco::Int64 time = now;
+	Poco::Int64 time = timestamp;
 	Poco::Int64 count = 0;
 	session << "SELECT COUNT(*) FROM api_keys WHERE user_id = $1 AND revoked_at IS NULL "
 			   "AND (expires_at IS NULL OR expires_at > $2)",
@@ -92,7 +92,7 @@ std::vector<accounts::ApiKey> list(Poco::Data::Session& session, std::int64_t us
 	return keys;
 }
 
-bool revoke(Poco::Data::Session& session, std::int64_t userId, const std::string& id, std::int64_t now)
+bool revoke(Poco::Data::Session& session, std::int64_t userId, const std::string& id, std::int64_t timestamp)
 {
 	Poco::Int64 user = userId;
 	std::string key = id;
@@ -100,7 +100,7 @@ bool revoke(Poco::Data::Session& session, std::int64_t userId, const std::string
 	session << "SELECT COUNT(*) FROM api_keys WHERE id = $1 AND user_id = $2", use(key), use(user), into(count), now;
 	if (count == 0)
 		return false;
-	Poco::Int64 time = now;
+	Poco::Int64 time = timestamp;
 	session << "UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL", use(time),
 		use(key), use(user), now;
 	return true;
@@ -118,10 +118,10 @@ std::optional<StoredApiKey> findByHash(Poco::Data::Session& session, const std::
 	return readRow(rows, 0);
 }
 
-void touch(Poco::Data::Session& session, const std::string& id, std::int64_t now)
+void touch(Poco::Data::Session& session, const std::string& id, std::int64_t timestamp)
 {
 	std::string key = id;
-	Poco::Int64 time = now;
+	Poco::Int64 time = timestamp;
 	session << "UPDATE api_keys SET last_used_at = $1 WHERE id = $2", use(time), use(key), now;
 }
 

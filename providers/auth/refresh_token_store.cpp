@@ -20,7 +20,7 @@ void insert(Poco::Data::Session& session, const std::string& jti, std::int64_t u
 		use(id), use(user), use(family), use(issued), use(expires), now;
 }
 
-ConsumeOutcome consume(Poco::Data::Session& session, const std::string& jti, std::int64_t now, std::int64_t& userId,
+ConsumeOutcome consume(Poco::Data::Session& session, const std::string& jti, std::int64_t timestamp, std::int64_t& userId,
 	std::string& familyId)
 {
 	std::string id = jti;
@@ -33,29 +33,29 @@ ConsumeOutcome consume(Poco::Data::Session& session, const std::string& jti, std
 		return ConsumeOutcome::Unknown;
 	userId = users.front();
 	familyId = families.front();
-	if (expires.front() <= now)
+	if (expires.front() <= timestamp)
 		return ConsumeOutcome::Expired;
 
 	// The conditional update is the check: of two concurrent uses of one token, only one changes the row.
-	Poco::Int64 time = now;
+	Poco::Int64 time = timestamp;
 	Poco::Data::Statement update(session);
 	update << "UPDATE refresh_tokens SET used_at = $1 WHERE jti = $2 AND used_at IS NULL AND revoked_at IS NULL",
 		use(time), use(id);
 	return update.execute() == 1 ? ConsumeOutcome::Consumed : ConsumeOutcome::Reused;
 }
 
-void revokeFamily(Poco::Data::Session& session, const std::string& familyId, std::int64_t now)
+void revokeFamily(Poco::Data::Session& session, const std::string& familyId, std::int64_t timestamp)
 {
 	std::string family = familyId;
-	Poco::Int64 time = now;
+	Poco::Int64 time = timestamp;
 	session << "UPDATE refresh_tokens SET revoked_at = $1 WHERE family_id = $2 AND revoked_at IS NULL", use(time),
 		use(family), now;
 }
 
-void revokeUser(Poco::Data::Session& session, std::int64_t userId, std::int64_t now)
+void revokeUser(Poco::Data::Session& session, std::int64_t userId, std::int64_t timestamp)
 {
 	Poco::Int64 user = userId;
-	Poco::Int64 time = now;
+	Poco::Int64 time = timestamp;
 	session << "UPDATE refresh_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL", use(time),
 		use(user), now;
 }

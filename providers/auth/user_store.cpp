@@ -66,49 +66,51 @@ std::optional<UserRow> findByEmail(Poco::Data::Session& session, const std::stri
 }
 
 std::int64_t insert(Poco::Data::Session& session, const std::string& email, const std::string& passwordHash,
-	bool isAdmin, std::int64_t now)
+	bool isAdmin, std::int64_t timestamp)
 {
 	std::string address = email;
 	std::string hash = passwordHash;
 	int admin = isAdmin ? 1 : 0;
-	Poco::Int64 time = now;
+	Poco::Int64 time = timestamp;
+	session << "INSERT INTO users (email, password_hash, is_admin, created_at, updated_at) VALUES ($1, $2, $3, $4, $5)",
+		use(address), use(hash), use(admin), use(time), use(time), now;
+	// Poco 1.11's SQLite connector does not return the rows of INSERT ... RETURNING, so the id is read back by the
+	// unique e-mail address.
 	Poco::Int64 id = 0;
-	session << "INSERT INTO users (email, password_hash, is_admin, created_at, updated_at) "
-			   "VALUES ($1, $2, $3, $4, $4) RETURNING id",
-		use(address), use(hash), use(admin), use(time), into(id), now;
+	session << "SELECT id FROM users WHERE email = $1", use(address), into(id), now;
 	return id;
 }
 
-void updatePasswordHash(Poco::Data::Session& session, std::int64_t id, const std::string& passwordHash, std::int64_t now)
+void updatePasswordHash(Poco::Data::Session& session, std::int64_t id, const std::string& passwordHash, std::int64_t timestamp)
 {
 	std::string hash = passwordHash;
-	Poco::Int64 time = now;
+	Poco::Int64 time = timestamp;
 	Poco::Int64 key = id;
 	session << "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3", use(hash), use(time), use(key), now;
 }
 
-void setAdmin(Poco::Data::Session& session, std::int64_t id, std::int64_t now)
+void setAdmin(Poco::Data::Session& session, std::int64_t id, std::int64_t timestamp)
 {
-	Poco::Int64 time = now;
+	Poco::Int64 time = timestamp;
 	Poco::Int64 key = id;
 	session << "UPDATE users SET is_admin = 1, updated_at = $1 WHERE id = $2", use(time), use(key), now;
 }
 
-void setTotpSecret(Poco::Data::Session& session, std::int64_t id, const std::string& secret, std::int64_t now)
+void setTotpSecret(Poco::Data::Session& session, std::int64_t id, const std::string& secret, std::int64_t timestamp)
 {
 	Poco::Nullable<std::string> value;
 	if (!secret.empty())
 		value = secret;
-	Poco::Int64 time = now;
+	Poco::Int64 time = timestamp;
 	Poco::Int64 key = id;
 	session << "UPDATE users SET totp_secret = $1, totp_enabled = 0, updated_at = $2 WHERE id = $3", use(value),
 		use(time), use(key), now;
 }
 
-void setTotpEnabled(Poco::Data::Session& session, std::int64_t id, bool enabled, std::int64_t now)
+void setTotpEnabled(Poco::Data::Session& session, std::int64_t id, bool enabled, std::int64_t timestamp)
 {
 	int flag = enabled ? 1 : 0;
-	Poco::Int64 time = now;
+	Poco::Int64 time = timestamp;
 	Poco::Int64 key = id;
 	session << "UPDATE users SET totp_enabled = $1, updated_at = $2 WHERE id = $3", use(flag), use(time), use(key), now;
 }
