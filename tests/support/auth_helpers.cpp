@@ -1,6 +1,9 @@
 #include "support/auth_helpers.h"
 
+#include <sstream>
 #include <stdexcept>
+
+#include <Poco/String.h>
 
 #include <Poco/JSON/Object.h>
 
@@ -14,10 +17,31 @@ std::string iniWith(const std::string& section, const std::string& lines)
 {
 	std::string ini = TestServer::defaultIni();
 	std::string header = "[" + section + "]\n";
-	std::size_t at = ini.find(header);
-	if (at == std::string::npos)
+	std::size_t start = ini.find(header);
+	if (start == std::string::npos)
 		throw std::invalid_argument("The base configuration has no section [" + section + "]");
-	ini.insert(at + header.size(), lines + "\n");
+	start += header.size();
+
+	std::istringstream input(lines);
+	std::string line;
+	while (std::getline(input, line))
+	{
+		std::string key = Poco::trim(line.substr(0, line.find('=')));
+		std::size_t end = ini.find("\n[", start);
+		if (end == std::string::npos)
+			end = ini.size();
+		// A key the section already sets is replaced, because the INI reader keeps the last of two values.
+		std::size_t existing = ini.find("\n" + key + " =", start - 1);
+		if (existing != std::string::npos && existing < end)
+		{
+			std::size_t lineEnd = ini.find('\n', existing + 1);
+			ini.replace(existing + 1, lineEnd - existing - 1, line);
+		}
+		else
+		{
+			ini.insert(start, line + "\n");
+		}
+	}
 	return ini;
 }
 

@@ -7,8 +7,8 @@
 namespace gpucloud::testing
 {
 
-/// Returns TestServer::defaultIni() with `lines` added at the start of section `[section]` (which must exist in
-/// it), so that a test can change keys of a section the base configuration already declares.
+/// Returns TestServer::defaultIni() with the `key = value` lines of `lines` set in section `[section]` (which must
+/// exist in it): a key the section sets already is replaced, others are added.
 std::string iniWith(const std::string& section, const std::string& lines);
 
 /// Registers `email` with `password` and returns the parsed login response; throws when either step fails.
