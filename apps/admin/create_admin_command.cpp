@@ -64,7 +64,7 @@ int createAdmin(const std::vector<std::string>& arguments, Poco::AutoPtr<Poco::U
 	for (std::size_t i = 0; i < arguments.size(); i += 2)
 	{
 		if (arguments[i] != "--email" && arguments[i] != "--password-file")
-			throw UsageError("Unknown argument '" + arguments[i] + "'; the password is never taken as an argument");
+			throw UsageError("Unknown argument '" + arguments[i] + "'. Pass the password with --password-file or on standard input");
 	}
 
 	config::ServerSettings server;

@@ -18,7 +18,7 @@ struct AuthProvider
 	std::shared_ptr<auth::Authenticator> authenticator;
 };
 
-/// Builds the auth provider from the `[auth]` settings. Called once at start-up; `context.rateLimiter` is set.
+/// Builds the auth provider from the `[auth]` settings. Called once at start-up, after `context.rateLimiter` is set.
 using AuthProviderFactory = std::function<AuthProvider(const auth::AuthSettings&, app::ServerContext&)>;
 
 /// Reads `[auth]`, builds the provider with `factory`, publishes `context.authenticator` and registers the
