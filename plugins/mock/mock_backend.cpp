@@ -135,7 +135,7 @@ sdk::CreatedVm MockBackend::createVm(const sdk::VmSpec& spec)
 {
 	if (!spec.gpuAddresses.empty())
 		requireCapability(sdk::Capability::GpuPassthrough, Operation::CreateVm);
-	sdk::VmRef target{spec.vmId, spec.node, ""};
+	sdk::VmRef target{spec.vmId, spec.node, "", {}};
 	return run(Operation::CreateVm, target, [&] {
 		std::size_t before = _state.records().size();
 		const VmRecord& vm = _state.create(spec);

@@ -502,17 +502,17 @@ public:
 		sdk::VmRef vm = create("a1");
 		_backend->destroyVm(vm);
 		_backend->destroyVm(vm);
-		_backend->destroyVm(sdk::VmRef{"never-created", "vm01", ""});
-		_backend->destroyVm(sdk::VmRef{"never-created", "vm01", "mock-424242"});
+		_backend->destroyVm(sdk::VmRef{"never-created", "vm01", "", {}});
+		_backend->destroyVm(sdk::VmRef{"never-created", "vm01", "mock-424242", {}});
 		CPPUNIT_ASSERT(_backend->listVms().empty());
 	}
 
 	void refByVmId()
 	{
 		sdk::VmRef vm = create("a1");
-		_backend->startVm(sdk::VmRef{"a1", "vm01", ""});
+		_backend->startVm(sdk::VmRef{"a1", "vm01", "", {}});
 		CPPUNIT_ASSERT(_backend->getVmStatus(vm).power == PowerState::Running);
-		CPPUNIT_ASSERT_EQUAL(vm.backendId, _backend->getVmStatus(sdk::VmRef{"a1", "", ""}).backendId);
+		CPPUNIT_ASSERT_EQUAL(vm.backendId, _backend->getVmStatus(sdk::VmRef{"a1", "", "", {}}).backendId);
 	}
 
 	void refOnWrongNode()
@@ -525,7 +525,7 @@ public:
 
 	void missingVm()
 	{
-		sdk::VmRef vm{"ghost", "vm01", "mock-5000"};
+		sdk::VmRef vm{"ghost", "vm01", "mock-5000", {}};
 		auto start = expectThrow<BackendError>([&] { _backend->startVm(vm); });
 		CPPUNIT_ASSERT_MESSAGE(kindOf(start), start.kind() == ErrorKind::NotFound);
 		CPPUNIT_ASSERT_MESSAGE(start.what(), contains(start.what(), "'ghost'"));

@@ -78,7 +78,7 @@ public:
 		CPPUNIT_ASSERT(stop.power == PowerState::Stopped);
 		CPPUNIT_ASSERT_EQUAL(std::uint64_t(400), stop.diskGb);
 		CPPUNIT_ASSERT_EQUAL(freeBefore, findNode(*backend, "vm02").storageFreeGb);
-		CPPUNIT_ASSERT_EQUAL(run.vmId, backend->getVmStatus(sdk::VmRef{"run-1", "vm01", ""}).vmId);
+		CPPUNIT_ASSERT_EQUAL(run.vmId, backend->getVmStatus(sdk::VmRef{"run-1", "vm01", "", {}}).vmId);
 	}
 
 	void gpuHoldersSurvive()
@@ -131,7 +131,7 @@ public:
 		auto backend = load();
 		CPPUNIT_ASSERT_EQUAL(std::string(), gpuHolder(*backend, "vm01", kVm01First5090));
 		CPPUNIT_ASSERT_EQUAL(std::string("old-running"), gpuHolder(*backend, "vm01", kVm01Second5090));
-		sdk::VmRef stopped{"old-stopped", "vm01", "mock-1000"};
+		sdk::VmRef stopped{"old-stopped", "vm01", "mock-1000", {}};
 		CPPUNIT_ASSERT(backend->getVmStatus(stopped).gpuAddresses.empty());
 		backend->startVm(stopped);
 		CPPUNIT_ASSERT_EQUAL(std::string("old-stopped"), gpuHolder(*backend, "vm01", kVm01First5090));
