@@ -7,6 +7,8 @@
 #include <Poco/Util/IniFileConfiguration.h>
 
 #include "auth/auth_settings.h"
+#include "billing/billing_module.h"
+#include "billing/billing_store_factories.h"
 #include "config/config_error.h"
 #include "db/migrator.h"
 #include "health/health_monitor.h"
@@ -147,6 +149,8 @@ void ServerCore::installModules()
 						 "tokens will not survive a restart");
 
 	context.rateLimiter = std::make_shared<providers::MemoryRateLimiter>(readRateLimitSettings(context.section("rate_limits")));
+
+	billing::installBillingModule(context, providers::billingStoreFactories());
 
 	config::ConfigSection& healthSection = context.section("health");
 	auto interval = std::chrono::milliseconds(healthSection.getInt("check_interval_ms", 5000, 100, 3600000));
