@@ -122,10 +122,10 @@ std::vector<billing::VmSpend> SqlBillingStore::currentSpend(Poco::Data::Session&
 	std::vector<int> gpuCount, storageGb;
 	session << "SELECT v.id, v.vmid, v.status, v.gpu_type, v.gpu_count, v.storage_gb, v.gpu_hourly_rate_micros, "
 			   "v.storage_hourly_rate_micros, COALESCE((SELECT CAST(SUM(u.network_cost_micros) AS BIGINT) "
-			   "FROM usage_records u WHERE u.vm_id = v.id AND u.period_end > $2), 0) "
-			   "FROM vms v WHERE v.user_id = $1 AND v.status IN " + std::string(sql::kLiveStatuses)
+			   "FROM usage_records u WHERE u.vm_id = v.id AND u.period_end > $1), 0) "
+			   "FROM vms v WHERE v.user_id = $2 AND v.status IN " + std::string(sql::kLiveStatuses)
 			+ " AND v.id <> $3 ORDER BY v.created_at, v.id",
-		use(user), use(hourAgo), bind(excludeVmId), into(vmId), into(vmid), into(status), into(gpuType),
+		use(hourAgo), use(user), bind(excludeVmId), into(vmId), into(vmid), into(status), into(gpuType),
 		into(gpuCount), into(storageGb), into(gpuRate), into(storageRate), into(network),
 		Poco::Data::Keywords::now;
 
