@@ -4,7 +4,6 @@
 
 #include <Poco/Data/Statement.h>
 
-#include "billing/sql_helpers.h"
 
 using namespace Poco::Data::Keywords;
 
@@ -30,32 +29,36 @@ void addToBalances(Poco::Data::Session& session, const std::map<std::int64_t, ut
 	session << "UPDATE users SET balance_micros = balance_micros + $1 WHERE id = $2", use(amounts), use(userIds), now;
 }
 
-/// Reads the balance and the last ledger sequence number of each user.
+/// Reads the balance and the last ledger sequence number of each user of `userIds` (sorted). Users close together,
+/// as in a meter chunk, are read by id range with two bound values; scattered ones one by one. The sequence comes
+/// from a per-user MAX that the (user_id, user_seq) index answers with one seek, however long the ledger is.
 void readHeads(Poco::Data::Session& session, const std::vector<std::int64_t>& userIds,
 	std::map<std::int64_t, util::Micros>& balances, std::map<std::int64_t, std::int64_t>& sequences)
 {
-	sql::forEachBatch(userIds, SqlBillingStore::kInListBatch, [&](const std::vector<std::int64_t>& batch) {
-		std::vector<Poco::Int64> ids(batch.begin(), batch.end());
-		std::vector<Poco::Int64> readIds, values;
-		Poco::Data::Statement balance(session);
-		balance << "SELECT id, balance_micros FROM users WHERE id IN (" + sql::placeholders(1, ids.size()) + ")";
-		sql::bindAll(balance, ids);
-		balance, into(readIds), into(values);
-		balance.execute();
-		for (std::size_t i = 0; i < readIds.size(); ++i)
-			balances[readIds[i]] = values[i];
-
-		readIds.clear();
-		values.clear();
-		Poco::Data::Statement sequence(session);
-		sequence << "SELECT user_id, MAX(user_seq) FROM ledger_entries WHERE user_id IN ("
-				+ sql::placeholders(1, ids.size()) + ") GROUP BY user_id";
-		sql::bindAll(sequence, ids);
-		sequence, into(readIds), into(values);
-		sequence.execute();
-		for (std::size_t i = 0; i < readIds.size(); ++i)
-			sequences[readIds[i]] = values[i];
-	});
+	const std::string select = "SELECT u.id, u.balance_micros, COALESCE((SELECT MAX(l.user_seq) FROM ledger_entries l "
+							   "WHERE l.user_id = u.id), 0) FROM users u ";
+	auto read = [&](std::int64_t first, std::int64_t last) {
+		Poco::Int64 from = first;
+		Poco::Int64 to = last;
+		std::vector<Poco::Int64> ids, values, lastSequences;
+		session << select + "WHERE u.id BETWEEN $1 AND $2", use(from), use(to), into(ids), into(values),
+			into(lastSequences), now;
+		for (std::size_t i = 0; i < ids.size(); ++i)
+		{
+			balances[ids[i]] = values[i];
+			sequences[ids[i]] = lastSequences[i];
+		}
+	};
+	if (userIds.empty())
+		return;
+	std::int64_t span = userIds.back() - userIds.front() + 1;
+	if (span <= 4 * static_cast<std::int64_t>(userIds.size()) + 64)
+	{
+		read(userIds.front(), userIds.back());
+		return;
+	}
+	for (std::int64_t userId : userIds)
+		read(userId, userId);
 }
 
 void insertEntries(Poco::Data::Session& session, const std::vector<LedgerEntry>& entries)

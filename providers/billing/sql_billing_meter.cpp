@@ -1,5 +1,6 @@
 #include "billing/sql_billing_store.h"
 
+#include <algorithm>
 #include <set>
 
 #include <Poco/Data/Statement.h>
@@ -76,11 +77,16 @@ struct VmColumns
 	}
 };
 
-/// The condition that makes a VM billable; `c` is its cursor.
+/// The condition that makes a VM billable; `c` is its cursor. It is a CASE so that no index on vms.status can
+/// serve it: queries that combine it with a user-id range must walk the (user_id, created_at) index, because
+/// SQLite would otherwise scan every running VM for each chunk.
+// NOTE: the walk also reads the chunk users' destroyed VMs; an account that has destroyed thousands of VMs makes
+// its chunk slower.
 std::string billableCondition()
 {
-	return std::string("(v.status IN ") + sql::kLiveStatuses
-		+ " OR (v.status = 'failed' AND (c.charged_until IS NULL OR c.charged_until < v.updated_at)))";
+	return std::string("CASE WHEN v.status IN ") + sql::kLiveStatuses
+		+ " THEN 1 WHEN v.status = 'failed' AND (c.charged_until IS NULL OR c.charged_until < v.updated_at) THEN 1 "
+		  "ELSE 0 END = 1";
 }
 
 } // namespace
@@ -107,21 +113,20 @@ std::vector<std::pair<std::int64_t, std::int64_t>> SqlBillingStore::usersWithBil
 	return users;
 }
 
-std::vector<BillableVm> SqlBillingStore::billableVms(Poco::Data::Session& session,
-	const std::vector<std::int64_t>& userIds)
+std::vector<BillableVm> SqlBillingStore::billableVms(Poco::Data::Session& session, std::int64_t firstUserId,
+	std::int64_t lastUserId)
 {
+	Poco::Int64 first = firstUserId;
+	Poco::Int64 last = lastUserId;
+	VmColumns columns;
+	Poco::Data::Statement statement(session);
+	statement << std::string(kVmColumns) + "WHERE v.user_id BETWEEN $1 AND $2 AND " + billableCondition()
+			+ " ORDER BY v.user_id, v.id",
+		use(first), use(last);
+	columns.extractFrom(statement);
+	statement.execute();
 	std::vector<BillableVm> vms;
-	sql::forEachBatch(userIds, kInListBatch, [&](const std::vector<std::int64_t>& batch) {
-		std::vector<Poco::Int64> ids(batch.begin(), batch.end());
-		VmColumns columns;
-		Poco::Data::Statement statement(session);
-		statement << std::string(kVmColumns) + "WHERE v.user_id IN (" + sql::placeholders(1, ids.size()) + ") AND "
-				+ billableCondition() + " ORDER BY v.user_id, v.id";
-		sql::bindAll(statement, ids);
-		columns.extractFrom(statement);
-		statement.execute();
-		columns.appendTo(vms);
-	});
+	columns.appendTo(vms);
 	return vms;
 }
 
@@ -152,36 +157,37 @@ std::map<std::string, billing::StatusTimeline> SqlBillingStore::statusTimelines(
 	}
 
 	// Changes after each VM's start, also those at or after `end`: a VM whose status changed after the period still
-	// had its earlier status during it, so its current status cannot stand for the period.
+	// had its earlier status during it, so its current status cannot stand for the period. The query reads the
+	// VMs' users by id range, joined to the cursors, so that it binds two values however many VMs there are.
+	std::int64_t firstUser = vms.empty() ? 0 : vms.front().userId;
+	std::int64_t lastUser = firstUser;
+	for (const BillableVm& vm : vms)
+	{
+		firstUser = std::min(firstUser, vm.userId);
+		lastUser = std::max(lastUser, vm.userId);
+	}
 	std::set<std::string> changed;
-	sql::forEachBatch(vms, kInListBatch, [&](const std::vector<BillableVm>& batch) {
-		std::string values;
-		for (std::size_t i = 0; i < batch.size(); ++i)
-		{
-			values += std::string(i == 0 ? "" : ", ") + "(CAST($" + std::to_string(2 * i + 1) + " AS TEXT), CAST($"
-				+ std::to_string(2 * i + 2) + " AS BIGINT))";
-		}
+	if (!vms.empty())
+	{
+		Poco::Int64 first = firstUser;
+		Poco::Int64 last = lastUser;
 		std::vector<std::string> vmIds;
 		std::vector<std::string> statuses;
 		std::vector<Poco::Int64> times;
-		Poco::Data::Statement statement(session);
-		statement << "WITH periods (vm_id, start_at) AS (VALUES " + values + ") "
-					 "SELECT h.vm_id, h.status, h.changed_at FROM periods p JOIN vm_status_history h "
-					 "ON h.vm_id = p.vm_id AND h.changed_at > p.start_at ORDER BY h.vm_id, h.changed_at, h.id";
-		for (const BillableVm& vm : batch)
-		{
-			statement, bind(vm.id);
-			statement, bind(static_cast<Poco::Int64>(starts[vm.id]));
-		}
-		statement, into(vmIds), into(statuses), into(times);
-		statement.execute();
+		session << "SELECT h.vm_id, h.status, h.changed_at FROM vms v LEFT JOIN billing_cursors c ON c.vm_id = v.id "
+				   "JOIN vm_status_history h ON h.vm_id = v.id AND h.changed_at > COALESCE(c.charged_until, v.created_at) "
+				   "WHERE v.user_id BETWEEN $1 AND $2 ORDER BY h.vm_id, h.changed_at, h.id",
+			use(first), use(last), into(vmIds), into(statuses), into(times), now;
 		for (std::size_t i = 0; i < vmIds.size(); ++i)
 		{
+			auto start = starts.find(vmIds[i]);
+			if (start == starts.end() || times[i] <= start->second)
+				continue;
 			changed.insert(vmIds[i]);
 			if (times[i] < end)
 				timelines[vmIds[i]].changes.push_back(billing::StatusChange{times[i], statuses[i]});
 		}
-	});
+	}
 
 	for (const std::string& vmId : changed)
 		timelines[vmId].initialStatus = initialStatus(session, vmId, starts[vmId]);

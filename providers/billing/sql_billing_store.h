@@ -15,8 +15,8 @@ public:
 	explicit SqlBillingStore(db::Dialect dialect);
 
 	std::vector<std::pair<std::int64_t, std::int64_t>> usersWithBillableVms(Poco::Data::Session& session) override;
-	std::vector<billing::BillableVm> billableVms(Poco::Data::Session& session,
-		const std::vector<std::int64_t>& userIds) override;
+	std::vector<billing::BillableVm> billableVms(Poco::Data::Session& session, std::int64_t firstUserId,
+		std::int64_t lastUserId) override;
 	std::optional<billing::BillableVm> vm(Poco::Data::Session& session, const std::string& vmId) override;
 	std::map<std::string, billing::StatusTimeline> statusTimelines(Poco::Data::Session& session,
 		const std::vector<billing::BillableVm>& vms, std::int64_t end) override;
@@ -50,8 +50,9 @@ public:
 	void releaseLease(Poco::Data::Session& session, const std::string& name, const std::string& holder) override;
 	void insertAudit(Poco::Data::Session& session, const billing::AuditRecord& record) override;
 
-	/// Ids per `IN (...)` list: well below the bound-parameter limits of SQLite (32766) and PostgreSQL (65535).
-	static constexpr std::size_t kInListBatch = 500;
+	/// Ids per `IN (...)` list. Poco 1.11 looks SQLite parameters up by name on every bind (a linear search),
+	/// so binding n parameters costs O(n^2): the meter's hot paths use id ranges instead, and lists stay short.
+	static constexpr std::size_t kInListBatch = 100;
 
 private:
 	void updateCursors(Poco::Data::Session& session, const std::vector<billing::CursorAdvance>& updates);

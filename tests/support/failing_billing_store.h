@@ -23,10 +23,10 @@ public:
 	{
 		return _inner->usersWithBillableVms(session);
 	}
-	std::vector<billing::BillableVm> billableVms(Poco::Data::Session& session,
-		const std::vector<std::int64_t>& userIds) override
+	std::vector<billing::BillableVm> billableVms(Poco::Data::Session& session, std::int64_t firstUserId,
+		std::int64_t lastUserId) override
 	{
-		return _inner->billableVms(session, userIds);
+		return _inner->billableVms(session, firstUserId, lastUserId);
 	}
 	std::optional<billing::BillableVm> vm(Poco::Data::Session& session, const std::string& vmId) override
 	{

@@ -44,14 +44,17 @@ public:
 	/// last update.
 	virtual std::vector<std::pair<std::int64_t, std::int64_t>> usersWithBillableVms(Poco::Data::Session& session) = 0;
 
-	/// Returns the billable VMs of `userIds` (same rule), ordered by user and VM id.
-	virtual std::vector<BillableVm> billableVms(Poco::Data::Session& session, const std::vector<std::int64_t>& userIds) = 0;
+	/// Returns the billable VMs (same rule) of the users whose ids are in [firstUserId, lastUserId], ordered by user
+	/// and VM id. A range rather than a list keeps the statement small however many users a chunk holds.
+	virtual std::vector<BillableVm> billableVms(Poco::Data::Session& session, std::int64_t firstUserId,
+		std::int64_t lastUserId) = 0;
 
 	/// Returns one VM in any status, for settling a destroy; nullopt when no VM has that id.
 	virtual std::optional<BillableVm> vm(Poco::Data::Session& session, const std::string& vmId) = 0;
 
 	/// Returns, for each VM, its statuses from its charge start (cursor, else creation) up to `end` (exclusive),
-	/// read from vm_status_history. A VM without history keeps its current status throughout.
+	/// read from vm_status_history. A VM without history keeps its current status throughout. Meant for the VMs of
+	/// one chunk of users or of one user: an implementation may read the history of every VM of their users.
 	virtual std::map<std::string, StatusTimeline> statusTimelines(Poco::Data::Session& session,
 		const std::vector<BillableVm>& vms, std::int64_t end) = 0;
 

@@ -84,7 +84,7 @@ void Meter::chargeChunk(const std::vector<std::int64_t>& userIds, std::int64_t e
 			std::vector<DebtAction> actions;
 			std::size_t charged = 0;
 			_database.transaction([&](Poco::Data::Session& session) {
-				std::vector<BillableVm> vms = _store->billableVms(session, userIds);
+				std::vector<BillableVm> vms = _store->billableVms(session, userIds.front(), userIds.back());
 				std::map<std::string, StatusTimeline> timelines = _store->statusTimelines(session, vms, end);
 				std::vector<PendingCharge> pending;
 				pending.reserve(vms.size());
@@ -122,10 +122,16 @@ std::vector<DebtAction> Meter::decideDebtActions(Poco::Data::Session& session, c
 	const RecordedCharges& recorded, std::int64_t end)
 {
 	std::vector<DebtAction> actions;
+	std::multimap<std::int64_t, const BillableVm*> vmsByUser;
 	for (const auto& [userId, entry] : recorded.entries)
 	{
 		if (entry.balanceAfter > 0)
 			continue;
+		if (vmsByUser.empty())
+		{
+			for (const BillableVm& vm : vms)
+				vmsByUser.emplace(vm.userId, &vm);
+		}
 
 		bool destroy = false;
 		std::string since;
@@ -137,10 +143,10 @@ std::vector<DebtAction> Meter::decideDebtActions(Poco::Data::Session& session, c
 				since = db::isoTime(*debtStart);
 		}
 
-		for (const BillableVm& vm : vms)
+		auto [first, last] = vmsByUser.equal_range(userId);
+		for (auto it = first; it != last; ++it)
 		{
-			if (vm.userId != userId)
-				continue;
+			const BillableVm& vm = *it->second;
 			if (destroy && isStorageBillable(vm.status))
 			{
 				actions.push_back(DebtAction{DebtAction::Kind::Destroy, vm.id, userId,

@@ -70,6 +70,7 @@ public:
 	MeterReport charge(std::int64_t end);
 
 private:
+	/// Cuts the users with billable VMs, in id order, into chunks of about chunkVms VMs.
 	std::vector<std::vector<std::int64_t>> chunkUsers(Poco::Data::Session& session);
 	void chargeChunk(const std::vector<std::int64_t>& userIds, std::int64_t end, MeterReport& report);
 	std::vector<DebtAction> decideDebtActions(Poco::Data::Session& session, const std::vector<BillableVm>& vms,
