@@ -6,14 +6,18 @@
 #include <Poco/Logger.h>
 #include <Poco/Util/IniFileConfiguration.h>
 
-#include "auth/auth_settings.h"
+#include "accounts/accounts_module.h"
+#include "auth/local_auth_provider.h"
 #include "billing/billing_module.h"
 #include "billing/billing_store_factories.h"
+#include "catalogue/catalogue_module.h"
 #include "config/config_error.h"
 #include "db/migrator.h"
 #include "health/health_monitor.h"
 #include "http/dispatcher.h"
+#include "metrics/metrics_route.h"
 #include "plugin/plugin_loader.h"
+#include "pricing/static_pricing_provider.h"
 #include "ratelimit/memory_rate_limiter.h"
 
 namespace gpucloud::server
@@ -33,6 +37,8 @@ providers::RateLimitSettings readRateLimitSettings(config::ConfigSection& sectio
 	providers::RateLimitSettings settings;
 	settings.enabled = section.getBool("enabled", settings.enabled);
 	settings.loginPerMinute = static_cast<std::uint32_t>(section.getInt("login_per_minute", settings.loginPerMinute, 1, 100000000));
+	settings.loginAccountPerMinute = static_cast<std::uint32_t>(
+		section.getInt("login_account_per_minute", settings.loginAccountPerMinute, 1, 100000000));
 	settings.authPerMinute = static_cast<std::uint32_t>(section.getInt("auth_per_minute", settings.authPerMinute, 1, 100000000));
 	settings.readPerMinute = static_cast<std::uint32_t>(section.getInt("read_per_minute", settings.readPerMinute, 1, 100000000));
 	settings.vmPerMinute = static_cast<std::uint32_t>(section.getInt("vm_per_minute", settings.vmPerMinute, 1, 100000000));
@@ -103,11 +109,13 @@ void ServerCore::start()
 			++_startedServices;
 		}
 
-		auto dispatcher = std::make_shared<http::Dispatcher>(_router, _context->authenticator, _context->rateLimiter);
+		auto dispatcher = std::make_shared<http::Dispatcher>(_router, _context->authenticator, _context->rateLimiter,
+			_context->metrics);
 		_http = std::make_unique<http::HttpServer>(_settings.http, dispatcher);
 		_http->start();
 		_running = true;
-		logger().information("Listening on http://%s:%hu (profile %s)", _settings.http.host, _http->port(),
+		logger().information("Listening on %s://%s:%hu (profile %s)", std::string(_settings.http.tlsEnabled() ? "https" : "http"),
+			_settings.http.host, _http->port(),
 			_settings.profile);
 	}
 	catch (...)
@@ -142,14 +150,9 @@ void ServerCore::installModules()
 {
 	app::ServerContext& context = *_context;
 
-	bool development = _settings.isDevelopment();
-	auth::AuthSettings authSettings = auth::readAuthSettings(context.section("auth"), development);
-	if (authSettings.jwtSecretGenerated)
-		logger().warning("No auth.jwt_secret is configured: generated a random one for this run (development profile); "
-						 "tokens will not survive a restart");
-
 	context.rateLimiter = std::make_shared<providers::MemoryRateLimiter>(readRateLimitSettings(context.section("rate_limits")));
-
+	accounts::installAccountsModule(context, providers::auth::createLocalAuthProvider);
+	catalogue::installCatalogueModule(context, providers::createPricingProvider);
 	billing::installBillingModule(context, providers::billingStoreFactories());
 
 	config::ConfigSection& healthSection = context.section("health");
@@ -157,6 +160,9 @@ void ServerCore::installModules()
 	auto monitor = std::make_unique<health::HealthMonitor>(context, interval);
 	health::registerHealthRoutes(_router, *monitor);
 	context.services.push_back(std::move(monitor));
+
+	config::ConfigSection& metricsSection = context.section("metrics");
+	metrics::registerMetricsRoute(_router, context.metrics, metricsSection.getString("bearer_token", ""));
 }
 
 void ServerCore::checkUnknownSections()

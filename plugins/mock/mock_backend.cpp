@@ -55,20 +55,14 @@ auto MockBackend::run(Operation operation, const sdk::VmRef& target, Action&& ac
 		if constexpr (std::is_void_v<decltype(action())>)
 		{
 			action();
-			if (loseAfter && _state.lose(target))
-			{
-				log(sdk::LogLevel::Warning, "Lost VM " + quote(target.vmId) + " by a scripted fault");
-				persist();
-			}
+			if (loseAfter)
+				loseVm(target);
 		}
 		else
 		{
 			auto result = action();
-			if (loseAfter && _state.lose(target))
-			{
-				log(sdk::LogLevel::Warning, "Lost VM " + quote(target.vmId) + " by a scripted fault");
-				persist();
-			}
+			if (loseAfter)
+				loseVm(target);
 			return result;
 		}
 	}
@@ -96,7 +90,7 @@ bool MockBackend::applyFaults(Operation operation)
 		{
 			auto timeout = rule.duration.count() > 0 ? rule.duration : _settings.hangTimeout;
 			std::this_thread::sleep_for(timeout);
-			raise(ErrorKind::Unavailable, "the hypervisor did not answer within " + std::to_string(timeout.count())
+			raise(ErrorKind::Unavailable, "the hypervisor call timed out after " + std::to_string(timeout.count())
 					+ " ms (" + fault + ")");
 		}
 		case FaultAction::Fail:
@@ -107,6 +101,15 @@ bool MockBackend::applyFaults(Operation operation)
 		}
 	}
 	return loseAfter;
+}
+
+void MockBackend::loseVm(const sdk::VmRef& target)
+{
+	if (_state.lose(target))
+	{
+		log(sdk::LogLevel::Warning, "Lost VM " + quote(target.vmId) + " by a scripted fault");
+		persist();
+	}
 }
 
 void MockBackend::requireCapability(sdk::Capability capability, Operation operation) const
@@ -132,7 +135,7 @@ sdk::CreatedVm MockBackend::createVm(const sdk::VmSpec& spec)
 {
 	if (!spec.gpuAddresses.empty())
 		requireCapability(sdk::Capability::GpuPassthrough, Operation::CreateVm);
-	sdk::VmRef target{spec.vmId, spec.node, ""};
+	sdk::VmRef target{spec.vmId, spec.node, "", {}};
 	return run(Operation::CreateVm, target, [&] {
 		std::size_t before = _state.records().size();
 		const VmRecord& vm = _state.create(spec);
@@ -149,9 +152,13 @@ sdk::CreatedVm MockBackend::createVm(const sdk::VmSpec& spec)
 
 void MockBackend::startVm(const sdk::VmRef& vm)
 {
+	if (!vm.gpuAddresses.empty())
+		requireCapability(sdk::Capability::GpuPassthrough, Operation::StartVm);
 	run(Operation::StartVm, vm, [&] {
 		_state.start(vm, nowMs());
-		log(sdk::LogLevel::Information, "Started " + describeVm(_state.get(vm)));
+		const VmRecord& started = _state.get(vm);
+		log(sdk::LogLevel::Information, "Started " + describeVm(started) + " with "
+				+ joinAddresses(started.gpuAddresses));
 		persist();
 	});
 }
@@ -247,7 +254,7 @@ sdk::VmStatus MockBackend::statusOf(const VmRecord& vm, std::int64_t now) const
 	status.backendId = vm.backendId;
 	status.power = vm.power;
 	status.diskGb = vm.diskGb;
-	if (vm.gpusHeld)
+	if (vm.holdsGpus())
 		status.gpuAddresses = vm.gpuAddresses;
 	if (vm.power != sdk::PowerState::Running)
 		return status;

@@ -16,6 +16,7 @@
 #include "config/core_settings.h"
 #include "db/database.h"
 #include "http/router.h"
+#include "metrics/metrics_registry.h"
 #include "plugin/backend_registry.h"
 #include "pricing/pricing_provider.h"
 #include "ratelimit/rate_limiter.h"
@@ -34,7 +35,7 @@ struct ComponentHealth
 
 using HealthCheck = std::function<std::vector<ComponentHealth>()>;
 
-/// What the server's modules share while they are installed: the settings, the database, the backends, the
+/// Shared state of the server's modules while they are installed: the settings, the database, the backends, the
 /// router, and the services one module offers to the next. Modules are installed in dependency order; a field
 /// a module provides is set before the modules that use it are installed.
 struct ServerContext
@@ -61,6 +62,8 @@ struct ServerContext
 	std::shared_ptr<pricing::PricingProvider> pricing;
 	std::shared_ptr<billing::BillingService> billing;
 	std::shared_ptr<vms::VmControl> vmControl;  ///< set by the VM module; used by background services after start
+
+	std::shared_ptr<metrics::MetricsRegistry> metrics = std::make_shared<metrics::MetricsRegistry>();
 
 	std::vector<std::unique_ptr<BackgroundService>> services;
 	std::vector<HealthCheck> healthChecks;
