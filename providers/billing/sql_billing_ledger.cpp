@@ -31,7 +31,7 @@ void addToBalances(Poco::Data::Session& session, const std::map<std::int64_t, ut
 
 /// Reads the balance and the last ledger sequence number of each user of `userIds` (sorted). Users close together,
 /// as in a meter chunk, are read by id range with two bound values; scattered ones one by one. The sequence comes
-/// from a per-user MAX that the (user_id, user_seq) index answers with one seek, however long the ledger is.
+/// from a per-user MAX that the (user_id, user_seq) index resolves with one seek, however long the ledger is.
 void readHeads(Poco::Data::Session& session, const std::vector<std::int64_t>& userIds,
 	std::map<std::int64_t, util::Micros>& balances, std::map<std::int64_t, std::int64_t>& sequences)
 {

@@ -7,8 +7,8 @@ namespace gpucloud::providers
 {
 
 /// BillingStore on the server's SQL database (SQLite or PostgreSQL) through Poco Data. The SQL is shared by both
-/// engines: `$n` placeholders, every value bound. Batches of rows are written with vector bindings, so that one
-/// prepared statement serves a whole meter chunk; lists of ids are read in batches of kInListBatch.
+/// engines: `$n` placeholders, every value bound. Batches of rows are written with vector bindings, so one prepared
+/// statement serves a whole meter chunk. Lists of ids are read in batches of kInListBatch.
 class SqlBillingStore : public billing::BillingStore
 {
 public:

@@ -11,7 +11,7 @@ namespace gpucloud::providers::sql
 {
 
 // SQLite numbers `$n` parameters in the order in which they first appear in the text, while Poco binds values in
-// the order of the use() and bind() calls; so in every statement the placeholders appear as $1, $2, ... in order.
+// the order of the use() and bind() calls. So in every statement the placeholders appear as $1, $2, ... in order.
 
 /// Returns "$first, $first+1, ..." with `count` placeholders, for an `IN (...)` list whose values are all bound.
 std::string placeholders(std::size_t first, std::size_t count);

@@ -70,7 +70,7 @@ private:
 	std::int64_t _nextVmid = 1000;
 };
 
-/// Records the VM operations the meter asks for. Thread-safe.
+/// Records the VM operations that the meter requests. Thread-safe.
 class RecordingVmControl : public vms::VmControl
 {
 public:

@@ -8,7 +8,7 @@
 namespace gpucloud::testing
 {
 
-/// A BillingStore that passes every call to another one and can be told to fail, to simulate a meter that
+/// A BillingStore that passes every call to another one and can be set to fail, to simulate a meter that
 /// crashes in the middle of a transaction.
 class FailingBillingStore : public billing::BillingStore
 {

@@ -35,7 +35,7 @@ struct CreditRequest
 	std::string sourceAddress;                ///< client address, or "cli"
 };
 
-/// What a user may read about their money, and the operator's credits. Each call runs its own transaction.
+/// Service behind the billing endpoints: a user's balance, ledger, usage and spend, and the operator's credits. Each call runs its own transaction.
 /// Thread-safe.
 class BillingAccounts
 {

@@ -30,7 +30,7 @@ public:
 ///
 /// Every method runs on the session it is given, inside the caller's transaction, so that a balance and its ledger
 /// row, or a cursor and the usage row it covers, commit together or not at all. Methods throw Poco::Data
-/// exceptions for database failures. An implementation holds no per-call state, so one instance serves every
+/// exceptions for database failures. An implementation keeps no per-call state, so one instance serves every
 /// thread, each with its own session.
 class BillingStore
 {
@@ -117,7 +117,7 @@ public:
 	// Coordination and audit
 
 	/// Takes or renews the lease `name` for `holder` until `expiresAt`. Succeeds when the lease is free, expired
-	/// at `now`, or already held by `holder`. Returns whether `holder` holds it now.
+	/// at `now`, or already taken by `holder`. Returns whether `holder` has it now.
 	virtual bool acquireLease(Poco::Data::Session& session, const std::string& name, const std::string& holder,
 		std::int64_t now, std::int64_t expiresAt) = 0;
 

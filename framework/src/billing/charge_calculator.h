@@ -9,7 +9,7 @@
 namespace gpucloud::billing
 {
 
-/// What one VM owes for one period, and the cursor after it.
+/// The charge of one VM for one period, and its cursor after it.
 struct VmCharge
 {
 	std::int64_t periodStart = 0;
@@ -25,7 +25,7 @@ struct VmCharge
 	util::Micros total() const { return gpuCost + storageCost + networkCost; }
 };
 
-/// Returns true for the statuses in which a VM holds its GPUs and pays for them: starting, running, stopping.
+/// Returns true for the statuses in which a VM keeps its GPUs and pays for them: starting, running, stopping.
 bool isGpuBillable(const std::string& status);
 
 /// Returns true while the VM's disk exists: every status except destroyed and failed.

@@ -21,7 +21,7 @@ struct PendingCharge
 	VmCharge charge;
 };
 
-/// What recording a set of charges changed.
+/// The changes made by recording a set of charges.
 struct RecordedCharges
 {
 	std::map<std::int64_t, LedgerEntry> entries;       ///< per user whose balance changed
