@@ -11,6 +11,7 @@
 #include "db/migrator.h"
 #include "health/health_monitor.h"
 #include "http/dispatcher.h"
+#include "metrics/metrics_route.h"
 #include "plugin/plugin_loader.h"
 #include "ratelimit/memory_rate_limiter.h"
 
@@ -101,11 +102,13 @@ void ServerCore::start()
 			++_startedServices;
 		}
 
-		auto dispatcher = std::make_shared<http::Dispatcher>(_router, _context->authenticator, _context->rateLimiter);
+		auto dispatcher = std::make_shared<http::Dispatcher>(_router, _context->authenticator, _context->rateLimiter,
+			_context->metrics);
 		_http = std::make_unique<http::HttpServer>(_settings.http, dispatcher);
 		_http->start();
 		_running = true;
-		logger().information("Listening on http://%s:%hu (profile %s)", _settings.http.host, _http->port(),
+		logger().information("Listening on %s://%s:%hu (profile %s)", std::string(_settings.http.tlsEnabled() ? "https" : "http"),
+			_settings.http.host, _http->port(),
 			_settings.profile);
 	}
 	catch (...)
@@ -153,6 +156,9 @@ void ServerCore::installModules()
 	auto monitor = std::make_unique<health::HealthMonitor>(context, interval);
 	health::registerHealthRoutes(_router, *monitor);
 	context.services.push_back(std::move(monitor));
+
+	config::ConfigSection& metricsSection = context.section("metrics");
+	metrics::registerMetricsRoute(_router, context.metrics, metricsSection.getString("bearer_token", ""));
 }
 
 void ServerCore::checkUnknownSections()

@@ -38,7 +38,7 @@ struct FaultRule
 	std::string describe() const;
 };
 
-/// A fault rule that does not follow the syntax; the message says which part is wrong.
+/// A fault rule that does not follow the syntax. The message names the part that is wrong.
 class FaultSyntaxError : public std::invalid_argument
 {
 public:

@@ -267,8 +267,8 @@ void HypervisorState::restore(const std::vector<VmRecord>& vms, std::int64_t nex
 		{
 			std::string taken = _inventory.firstUnavailableGpu(*node, vm.gpuAddresses, vm.vmId);
 			if (!taken.empty())
-				raise(ErrorKind::InvalidRequest, describeVm(vm) + " holds GPU " + quote(taken)
-						+ ", which is not configured on the node or is held by another VM");
+				raise(ErrorKind::InvalidRequest, describeVm(vm) + " is assigned GPU " + quote(taken)
+						+ ", which is not configured on the node or is assigned to another VM");
 			_inventory.assign(*node, vm.gpuAddresses, vm.vmId);
 		}
 		node->usedStorageGb += vm.diskGb;

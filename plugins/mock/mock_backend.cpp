@@ -55,20 +55,14 @@ auto MockBackend::run(Operation operation, const sdk::VmRef& target, Action&& ac
 		if constexpr (std::is_void_v<decltype(action())>)
 		{
 			action();
-			if (loseAfter && _state.lose(target))
-			{
-				log(sdk::LogLevel::Warning, "Lost VM " + quote(target.vmId) + " by a scripted fault");
-				persist();
-			}
+			if (loseAfter)
+				loseVm(target);
 		}
 		else
 		{
 			auto result = action();
-			if (loseAfter && _state.lose(target))
-			{
-				log(sdk::LogLevel::Warning, "Lost VM " + quote(target.vmId) + " by a scripted fault");
-				persist();
-			}
+			if (loseAfter)
+				loseVm(target);
 			return result;
 		}
 	}
@@ -96,7 +90,7 @@ bool MockBackend::applyFaults(Operation operation)
 		{
 			auto timeout = rule.duration.count() > 0 ? rule.duration : _settings.hangTimeout;
 			std::this_thread::sleep_for(timeout);
-			raise(ErrorKind::Unavailable, "the hypervisor did not answer within " + std::to_string(timeout.count())
+			raise(ErrorKind::Unavailable, "the hypervisor call timed out after " + std::to_string(timeout.count())
 					+ " ms (" + fault + ")");
 		}
 		case FaultAction::Fail:
@@ -107,6 +101,15 @@ bool MockBackend::applyFaults(Operation operation)
 		}
 	}
 	return loseAfter;
+}
+
+void MockBackend::loseVm(const sdk::VmRef& target)
+{
+	if (_state.lose(target))
+	{
+		log(sdk::LogLevel::Warning, "Lost VM " + quote(target.vmId) + " by a scripted fault");
+		persist();
+	}
 }
 
 void MockBackend::requireCapability(sdk::Capability capability, Operation operation) const

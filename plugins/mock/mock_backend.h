@@ -45,6 +45,9 @@ private:
 
 	/// Applies the scripted faults of the next call; returns true when the VM must be lost after the call.
 	bool applyFaults(Operation operation);
+
+	/// Removes the VM for a "lose" fault; call with _stateMutex held.
+	void loseVm(const sdk::VmRef& target);
 	void requireCapability(sdk::Capability capability, Operation operation) const;
 
 	/// Writes the state file when one is configured; call with _stateMutex held.

@@ -9,7 +9,7 @@
 namespace gpucloud::plugins::mock
 {
 
-/// What the state file stores: every VM and the next VMID to hand out.
+/// Content of the state file: every VM and the next VMID to hand out.
 struct SavedState
 {
 	std::vector<VmRecord> vms;

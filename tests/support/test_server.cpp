@@ -38,6 +38,14 @@ plugin = mock
 )";
 }
 
+std::string TestServer::withServerKeys(const std::string& keys)
+{
+	std::string ini = defaultIni();
+	const std::string anchor = "shutdown_timeout = 2\n";
+	ini.insert(ini.find(anchor) + anchor.size(), keys + (keys.empty() || keys.back() == '\n' ? "" : "\n"));
+	return ini;
+}
+
 TestServer::TestServer(const std::string& extraIni, const std::string& baseIni)
 {
 	std::string ini = baseIni + "\n" + extraIni + "\n";

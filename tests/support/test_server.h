@@ -30,6 +30,9 @@ public:
 	/// The base configuration. `@DATA@` and `@PLUGINS@` are replaced by the test's folders.
 	static std::string defaultIni();
 
+	/// Returns the base configuration with `keys` (lines of `key = value`) added to its [server] section.
+	static std::string withServerKeys(const std::string& keys);
+
 private:
 	TempDir _directory;
 	std::unique_ptr<server::ServerCore> _core;

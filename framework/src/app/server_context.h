@@ -16,6 +16,7 @@
 #include "config/core_settings.h"
 #include "db/database.h"
 #include "http/router.h"
+#include "metrics/metrics_registry.h"
 #include "plugin/backend_registry.h"
 #include "pricing/pricing_provider.h"
 #include "ratelimit/rate_limiter.h"
@@ -61,6 +62,8 @@ struct ServerContext
 	std::shared_ptr<pricing::PricingProvider> pricing;
 	std::shared_ptr<billing::BillingService> billing;
 	std::shared_ptr<vms::VmControl> vmControl;  ///< set by the VM module; used by background services after start
+
+	std::shared_ptr<metrics::MetricsRegistry> metrics = std::make_shared<metrics::MetricsRegistry>();
 
 	std::vector<std::unique_ptr<BackgroundService>> services;
 	std::vector<HealthCheck> healthChecks;

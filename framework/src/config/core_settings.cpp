@@ -46,6 +46,10 @@ ServerSettings readServerSettings(ConfigSection& section)
 	http.maxQueued = static_cast<int>(section.getInt("max_queued", http.maxQueued, 1, 1 << 20));
 	http.keepAliveTimeoutSeconds = static_cast<int>(section.getInt("keep_alive_timeout", http.keepAliveTimeoutSeconds, 1, 3600));
 	http.maxKeepAliveRequests = static_cast<int>(section.getInt("max_keep_alive_requests", 0, 0, 1 << 30));
+	http.tlsCertificateFile = section.getString("tls_certificate_file", "");
+	http.tlsPrivateKeyFile = section.getString("tls_private_key_file", "");
+	if (http.tlsCertificateFile.empty() != http.tlsPrivateKeyFile.empty())
+		throw ConfigError("Configuration keys 'server.tls_certificate_file' and 'server.tls_private_key_file' must be set together");
 	settings.shutdownTimeout = section.getSeconds("shutdown_timeout", settings.shutdownTimeout, std::chrono::seconds(0),
 		std::chrono::seconds(3600));
 	return settings;

@@ -39,6 +39,22 @@ private:
 	std::chrono::milliseconds _busyTimeout;
 };
 
+/// Keeps PostgreSQL notices such as "relation already exists, skipping" out of standard error.
+class PostgresSessionPool : public Poco::Data::SessionPool
+{
+public:
+	PostgresSessionPool(const std::string& connection, int minSessions, int maxSessions)
+		: Poco::Data::SessionPool("PostgreSQL", connection, minSessions, maxSessions, 60)
+	{
+	}
+
+protected:
+	void customizeSession(Poco::Data::Session& session) override
+	{
+		session << "SET client_min_messages = warning", now;
+	}
+};
+
 std::string describePostgres(const std::string& connection)
 {
 	// Keep only the keys that help an operator find the server; never the password.
@@ -66,8 +82,7 @@ Database::Database(const config::DatabaseSettings& settings, const std::string& 
 		Poco::Data::PostgreSQL::Connector::registerConnector();
 		_dialect = Dialect::PostgreSQL;
 		_description = describePostgres(settings.connection);
-		_pool = std::make_unique<Poco::Data::SessionPool>("PostgreSQL", settings.connection, settings.poolMin,
-			settings.poolMax, 60);
+		_pool = std::make_unique<PostgresSessionPool>(settings.connection, settings.poolMin, settings.poolMax);
 		return;
 	}
 
