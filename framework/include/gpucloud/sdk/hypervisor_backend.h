@@ -72,7 +72,7 @@ public:
 	virtual HealthReport checkHealth() = 0;
 };
 
-/// What the server passes to a plugin's factory.
+/// Arguments of a plugin's factory.
 struct BackendContext
 {
 	std::string instanceName;  ///< the `<name>` of `backends.<name>`

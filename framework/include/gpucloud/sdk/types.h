@@ -73,7 +73,7 @@ enum class NodeStatus
 	Offline,
 };
 
-/// A hypervisor host as the backend sees it.
+/// A hypervisor host as the backend reports it.
 struct NodeInfo
 {
 	std::string name;  ///< unique across all backends of one server
