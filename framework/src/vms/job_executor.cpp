@@ -61,7 +61,12 @@ bool inState(const VmRecord& vm, std::initializer_list<VmState> states)
 
 sdk::VmRef refOf(const VmRecord& vm)
 {
-	return sdk::VmRef{vm.id, vm.node, vm.backendRef};
+	return sdk::VmRef{vm.id, vm.node, vm.backendRef, {}};
+}
+
+sdk::VmRef startRefOf(const VmRecord& vm)
+{
+	return sdk::VmRef{vm.id, vm.node, vm.backendRef, vm.gpuAddresses};
 }
 
 JobExecutor::JobExecutor(db::Database& database, plugin::BackendRegistry& backends, VmSettings settings,
@@ -192,7 +197,7 @@ StepResult JobExecutor::awaitRunning(const JobRecord& job, const VmRecord& vm, P
 	sdk::HypervisorBackend& backend = backendOf(vm);
 	if (!payload->has("started_at"))
 	{
-		backend.startVm(refOf(vm));
+		backend.startVm(startRefOf(vm));
 		payload->set("started_at", static_cast<Poco::Int64>(db::unixNow()));
 		savePayload(job, payload);
 		logger().information("Job '%s': VM '%s' powered on", job.id, vm.id);

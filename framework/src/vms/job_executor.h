@@ -87,4 +87,7 @@ private:
 /// Returns the VmRef the backend knows the VM by.
 sdk::VmRef refOf(const VmRecord& vm);
 
+/// Returns the VmRef for startVm(): with the GPUs the server allocated to the VM.
+sdk::VmRef startRefOf(const VmRecord& vm);
+
 } // namespace gpucloud::vms

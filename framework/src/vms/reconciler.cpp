@@ -275,14 +275,18 @@ void Reconciler::applyPowerState(const VmRecord& vm, const sdk::VmStatus& seen)
 	if ((vm.status == VmState::Stopped || vm.status == VmState::Offline) && running)
 	{
 		bool holds = vm.status == VmState::Offline;
+		std::vector<std::string> gpus = seen.gpuAddresses.empty() ? vm.gpuAddresses : seen.gpuAddresses;
 		bool moved = _database.transaction([&](Poco::Data::Session& session) {
-			if (!holds && !gpu_allocator::firstTaken(session, vm.node, vm.gpuAddresses).empty())
+			if (!holds && !gpu_allocator::firstTaken(session, vm.node, gpus).empty())
 				return false;
 			std::string reason = holds ? "" : "The VM was started outside the server";
 			if (!repository::transition(session, vm.id, {vm.status}, VmState::Running, reason, now))
 				return false;
 			if (!holds)
-				repository::allocate(session, vm.node, vm.gpuAddresses, vm.gpuType, vm.id, now);
+			{
+				repository::setGpuAddresses(session, vm.id, gpus);
+				repository::allocate(session, vm.node, gpus, vm.gpuType, vm.id, now);
+			}
 			repository::setIpAddress(session, vm.id, ip, now);
 			return true;
 		});

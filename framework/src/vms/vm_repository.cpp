@@ -292,6 +292,13 @@ void setPlacement(Poco::Data::Session& session, const std::string& vmId, const s
 		use(id), now;
 }
 
+void setGpuAddresses(Poco::Data::Session& session, const std::string& vmId, const std::vector<std::string>& addresses)
+{
+	std::string id = vmId;
+	std::string joined = joinAddresses(addresses);
+	session << "UPDATE vms SET gpu_addresses = $1 WHERE id = $2", use(joined), use(id), now;
+}
+
 std::int64_t sequenceVmid(Poco::Data::Session& session, const std::string& vmId)
 {
 	std::string id = vmId;

@@ -67,6 +67,9 @@ void setBackendRef(Poco::Data::Session& session, const std::string& vmId, const 
 void setPlacement(Poco::Data::Session& session, const std::string& vmId, const std::vector<std::string>& addresses,
 	const std::string& reservationId);
 
+/// Records the GPUs a starting VM got.
+void setGpuAddresses(Poco::Data::Session& session, const std::string& vmId, const std::vector<std::string>& addresses);
+
 /// Returns the VM number from `vmid_sequence`, allocating one on first use.
 std::int64_t sequenceVmid(Poco::Data::Session& session, const std::string& vmId);
 

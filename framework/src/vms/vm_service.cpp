@@ -100,13 +100,24 @@ VmRecord VmService::get(std::int64_t userId, const std::string& vmId)
 
 void VmService::beginStart(Poco::Data::Session& session, const VmRecord& vm, std::int64_t when)
 {
-	std::string taken = gpu_allocator::firstTaken(session, vm.node, vm.gpuAddresses);
-	if (!taken.empty())
-		throw http::conflict("Not enough free GPUs on node '" + vm.node + "' to start VM '" + vm.id + "': its GPU "
-			+ taken + " is in use by another VM");
+	// A stopped VM holds no GPUs, so it may get other GPUs of its type on the same node than it had before.
+	std::shared_ptr<const catalogue::InventorySnapshot> snapshot = _parts.inventory->snapshot();
+	const catalogue::NodeEntry* node = snapshot ? snapshot->find(vm.node) : nullptr;
+	if (!node)
+		throw http::conflict("Cannot start VM '" + vm.id + "': node '" + vm.node + "' is not known right now");
+	GpuPlan plan;
+	try
+	{
+		plan = gpu_allocator::plan(session, node->info, vm.gpuType, vm.gpuCount, false);
+	}
+	catch (const http::ApiError& error)
+	{
+		throw http::conflict("Cannot start VM '" + vm.id + "': " + error.detail());
+	}
 	if (!repository::transition(session, vm.id, {VmState::Stopped, VmState::Interrupted}, VmState::Starting, "", when))
 		throw http::conflict("Cannot start " + describeStatus(vm));
-	repository::allocate(session, vm.node, vm.gpuAddresses, vm.gpuType, vm.id, when);
+	repository::setGpuAddresses(session, vm.id, plan.addresses);
+	repository::allocate(session, vm.node, plan.addresses, vm.gpuType, vm.id, when);
 	enqueue(session, vm.id, JobKind::Start, "{}", when);
 }
 
@@ -258,15 +269,20 @@ bool VmService::restartInterrupted(const std::string& vmId)
 		std::optional<VmRecord> vm = repository::find(session, vmId);
 		if (!vm || vm->status != VmState::Interrupted || !vm->autoRestart || job_queue::hasPending(session, vmId))
 			return false;
-		if (!gpu_allocator::firstTaken(session, vm->node, vm->gpuAddresses).empty())
-			return false;
-		beginStart(session, *vm, db::unixNow());
+		try
+		{
+			beginStart(session, *vm, db::unixNow());
+		}
+		catch (const http::ApiError&)
+		{
+			return false;  // not enough free GPUs yet; the next pass tries again
+		}
 		return true;
 	});
 	if (queued)
 	{
 		afterCommit(true);
-		logger().information("Interrupted VM '%s' starts again: its GPUs are free (auto_restart)", vmId);
+		logger().information("Interrupted VM '%s' starts again: GPUs are free (auto_restart)", vmId);
 	}
 	return queued;
 }
