@@ -5,3 +5,7 @@ ALTER TABLE vms ADD COLUMN gpu_addresses TEXT NOT NULL DEFAULT '';
 -- Order of the jobs of one VM: a job runs only after every older job of its VM has finished.
 ALTER TABLE jobs ADD COLUMN sequence BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX jobs_vm_sequence ON jobs (vm_id, sequence);
+
+-- Creation time in milliseconds: orders VMs created within the same second, newest first.
+ALTER TABLE vms ADD COLUMN created_ms BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX vms_user_created_ms ON vms (user_id, created_ms);

@@ -90,7 +90,7 @@ public:
 	void fullLifecycle()
 	{
 		_user->addSshKey();
-		std::string id = _user->createVm(vmBody("vm01", "5090", 1, R"("template_vmid": 102, "storage_gb": 80)"));
+		std::string id = _user->createVm(vmBody("vm01", "5090", 1, R"("template_vmid": 102, "storage_gb": 120)"));
 		Poco::JSON::Object::Ptr vm = _user->waitForStatus(id, "running");
 		CPPUNIT_ASSERT(!vm->isNull("ip_address"));
 		CPPUNIT_ASSERT(vm->getValue<Poco::Int64>("vmid") > 0);
@@ -310,7 +310,6 @@ public:
 		_user->addSshKey();
 		std::string webVm = _user->createVm(vmBody("vm01", "5090", 1, R"("template_vmid": 103)"));
 		std::string baseVm = _user->createVm(vmBody("vm01", "5090", 1));
-		CPPUNIT_ASSERT_EQUAL(403, _user->get("/portal/authorize?vm_id=" + webVm + "&service=webui").status);
 		_user->waitForStatus(webVm, "running");
 		_user->waitForStatus(baseVm, "running");
 
@@ -321,6 +320,10 @@ public:
 		ApiUser other(*_server, "bob@example.com");
 		CPPUNIT_ASSERT_EQUAL(404, other.get("/portal/authorize?vm_id=" + webVm + "&service=webui").status);
 		CPPUNIT_ASSERT_EQUAL(422, _user->get("/portal/authorize?service=webui").status);
+
+		_user->post("/vms/" + webVm + "/stop", "");
+		_user->waitForStatus(webVm, "stopped");
+		CPPUNIT_ASSERT_EQUAL(403, _user->get("/portal/authorize?vm_id=" + webVm + "&service=webui").status);
 	}
 
 	void destroyWhileCreating()

@@ -1,5 +1,7 @@
 #include "vms/vm_repository.h"
 
+#include <chrono>
+
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
 
@@ -139,14 +141,17 @@ void insert(Poco::Data::Session& session, const VmRecord& vm)
 	Poco::Int64 storageRate = vm.storageHourlyRate;
 	Poco::Int64 createdAt = vm.createdAt;
 	std::string addresses = joinAddresses(vm.gpuAddresses);
+	Poco::Int64 createdMs = std::chrono::duration_cast<std::chrono::milliseconds>(
+		std::chrono::system_clock::now().time_since_epoch()).count();
 
 	session << "INSERT INTO vms (id, vmid, user_id, backend, node, instance_label, template_vmid, gpu_type, "
 			   "gpu_count, storage_gb, ram_gb, cpu_cores, rental_type, reservation_id, auto_restart, status, "
-			   "gpu_hourly_rate_micros, storage_hourly_rate_micros, created_at, updated_at, gpu_addresses) "
-			   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20)",
+			   "gpu_hourly_rate_micros, storage_hourly_rate_micros, created_at, updated_at, gpu_addresses, created_ms) "
+			   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, "
+			   "$21)",
 		use(id), use(vmid), use(userId), use(backend), use(node), use(label), use(templateVmid), use(gpuType),
 		use(gpuCount), use(storageGb), use(ramGb), use(cpuCores), use(rentalType), use(reservationId),
-		use(autoRestart), use(status), use(gpuRate), use(storageRate), use(createdAt), use(addresses), now;
+		use(autoRestart), use(status), use(gpuRate), use(storageRate), use(createdAt), use(addresses), use(createdMs), now;
 	insertHistory(session, vm.id, status, "", vm.createdAt);
 }
 
@@ -187,7 +192,7 @@ std::vector<VmRecord> list(Poco::Data::Session& session, const VmListFilter& fil
 	Poco::Int64 limit = filter.limit;
 	Poco::Int64 offset = filter.offset;
 	Poco::Data::Statement statement(session);
-	statement << std::string(kColumns) + where + "ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6",
+	statement << std::string(kColumns) + where + "ORDER BY created_at DESC, created_ms DESC, id DESC LIMIT $5 OFFSET $6",
 		use(anyUser), use(userId), use(status), use(includeDestroyed), use(limit), use(offset);
 	return readRows(statement);
 }
@@ -199,7 +204,7 @@ std::vector<VmRecord> listInStates(Poco::Data::Session& session, const std::vect
 	{
 		std::string name = vmStateName(state);
 		Poco::Data::Statement statement(session);
-		statement << std::string(kColumns) + "WHERE status = $1 ORDER BY created_at DESC, id DESC", use(name);
+		statement << std::string(kColumns) + "WHERE status = $1 ORDER BY created_at DESC, created_ms DESC, id DESC", use(name);
 		for (VmRecord& vm : readRows(statement))
 			all.push_back(std::move(vm));
 	}
@@ -234,13 +239,14 @@ bool transition(Poco::Data::Session& session, const std::string& vmId, const std
 	if (!reason.empty())
 		why = reason;
 	Poco::Int64 at = when;
-	const char* stamp = to == VmState::Running ? ", started_at = $4"
-		: to == VmState::Stopped || to == VmState::Interrupted ? ", stopped_at = $4"
-		: to == VmState::Destroyed ? ", destroyed_at = $4" : "";
+	// SQLite numbers `$N` parameters in the order they first appear, so they appear here in ascending order.
+	const char* stamp = to == VmState::Running ? ", started_at = $3"
+		: to == VmState::Stopped || to == VmState::Interrupted ? ", stopped_at = $3"
+		: to == VmState::Destroyed ? ", destroyed_at = $3" : "";
 	Poco::Data::Statement update(session);
-	update << std::string("UPDATE vms SET status = $1, status_reason = $2, updated_at = $4") + stamp
-			+ " WHERE id = $3 AND status = $5",
-		use(next), use(why), use(id), use(at), use(previous);
+	update << std::string("UPDATE vms SET status = $1, status_reason = $2, updated_at = $3") + stamp
+			+ " WHERE id = $4 AND status = $5",
+		use(next), use(why), use(at), use(id), use(previous);
 	if (update.execute() != 1)
 		return false;
 	insertHistory(session, vmId, next, reason, when);
