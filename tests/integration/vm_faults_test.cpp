@@ -123,7 +123,7 @@ public:
 		ApiUser user(server, "alice@example.com");
 		user.addSshKey();
 		std::string id = user.createVm(vmBody("vm01", "5090", 1));
-		// startVm succeeds and the VM then disappears, so the create job fails when it asks for the status.
+		// startVm succeeds and the VM then disappears, so the create job fails when it reads the status.
 		user.waitForStatus(id, "failed");
 		CPPUNIT_ASSERT_EQUAL(0L, static_cast<long>(allocationCount(server, id)));
 	}

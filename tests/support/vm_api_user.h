@@ -32,7 +32,7 @@ public:
 	/// Adds a fixed ed25519 key and returns its id.
 	std::string addSshKey() const;
 
-	/// Creates a VM from `body` and returns its id; fails the test unless the answer is 201.
+	/// Creates a VM from `body` and returns its id; fails the test unless the status is 201.
 	std::string createVm(const std::string& body) const;
 
 	/// Polls GET /vms/{id} until `status` or the deadline; returns the last VM object.
@@ -48,7 +48,7 @@ private:
 /// Returns a POST /vms body.
 std::string vmBody(const std::string& node, const std::string& gpuType, int gpuCount, const std::string& extra = "");
 
-/// Polls `condition` every 20 ms until it holds or `deadline` passes; returns whether it held.
+/// Polls `condition` every 20 ms until it is true or `deadline` passes; returns its last value.
 bool eventually(const std::function<bool()>& condition, std::chrono::seconds deadline = std::chrono::seconds(30));
 
 /// Returns the number of gpu_allocations rows of a VM.

@@ -229,7 +229,7 @@ SshPublicKey parseSshPublicKey(const std::string& text)
 	SshWireReader reader(key.blob);
 	std::string innerType = reader.readString("key type");
 	if (innerType != key.type)
-		throw InvalidSshKey("The key data is of type '" + innerType.substr(0, 64) + "', but the line says '"
+		throw InvalidSshKey("The key data is of type '" + innerType.substr(0, 64) + "', but the line starts with '"
 			+ key.type + "'");
 
 	if (key.type == "ssh-rsa")

@@ -7,7 +7,7 @@
 namespace gpucloud::sshkeys
 {
 
-/// An OpenSSH public key line that cannot be accepted. The message says why and is safe to show to the client.
+/// An OpenSSH public key line that is rejected. The message names the reason and is safe to show to the client.
 class InvalidSshKey : public std::invalid_argument
 {
 public:

@@ -79,7 +79,7 @@ std::string readSecretFile(const std::string& path)
 	while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r'))
 		secret.pop_back();
 	if (secret.size() < kMinSecretBytes)
-		throw std::runtime_error("The credentials key file '" + path + "' holds fewer than 32 bytes");
+		throw std::runtime_error("The credentials key file '" + path + "' contains fewer than 32 bytes; write at least 32 random bytes into it");
 	return secret;
 }
 

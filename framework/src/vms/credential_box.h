@@ -7,8 +7,8 @@ namespace gpucloud::vms
 {
 
 /// Encrypts the password of a VM being created while it waits in the job queue, so that it is never stored in
-/// plain text and still survives a restart of the server. AES-256-GCM with a random 96-bit nonce per message; the
-/// VM id is authenticated with the ciphertext, so a sealed password cannot be moved to another VM's job.
+/// plain text and still survives a restart of the server. It uses AES-256-GCM with a random 96-bit nonce per
+/// message. The VM id is authenticated with the ciphertext, so a sealed password cannot be moved to another VM's job.
 ///
 /// The key is derived with HMAC-SHA-256 from a secret that outlives the process (see makeCredentialBox()). The
 /// create job removes the sealed password from its payload once the backend has the VM.
@@ -34,7 +34,7 @@ private:
 /// Returns the secret for the box, in this order: the file `keyFile` when it is set (the operator's choice), the
 /// `auth.jwt_secret` or `auth.jwt_secret_file` of the configuration, else a random secret kept in
 /// `<dataDir>/vm-credentials.key` (created with mode 0600 on first use). Throws std::runtime_error when a file
-/// cannot be read or holds fewer than 32 bytes.
+/// cannot be read or contains fewer than 32 bytes.
 std::string credentialSecret(const std::string& keyFile, const std::string& jwtSecret,
 	const std::string& jwtSecretFile, const std::string& dataDir);
 

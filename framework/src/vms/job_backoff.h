@@ -5,7 +5,7 @@
 namespace gpucloud::vms
 {
 
-/// How the job runner spaces the retries of a job after transient backend errors.
+/// Retry spacing of a job after transient backend errors.
 struct BackoffPolicy
 {
 	std::chrono::seconds base{2};     ///< wait after the first failure

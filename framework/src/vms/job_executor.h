@@ -19,7 +19,7 @@
 namespace gpucloud::vms
 {
 
-/// What one run of a job achieved.
+/// Outcome of one run of a job.
 struct StepResult
 {
 	enum class Outcome
@@ -54,7 +54,7 @@ public:
 	StepResult run(const JobRecord& job, const std::function<bool()>& stopping);
 
 	/// Handles a job that failed for good (a permanent backend error, too many attempts or its deadline): marks the
-	/// VM failed with `reason` and releases its GPUs where the contract says so, then asks the backend to clean up
+	/// VM failed with `reason` and releases its GPUs where the API contract requires it, then asks the backend to clean up
 	/// what the job may have left behind. Never throws.
 	void abandon(const JobRecord& job, const std::string& reason);
 
@@ -84,7 +84,7 @@ private:
 	std::shared_ptr<catalogue::AllocationCache> _allocations;
 };
 
-/// Returns the VmRef the backend knows the VM by.
+/// Returns the VmRef by which the backend identifies the VM.
 sdk::VmRef refOf(const VmRecord& vm);
 
 /// Returns the VmRef for startVm(): with the GPUs the server allocated to the VM.

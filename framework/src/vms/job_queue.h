@@ -35,12 +35,12 @@ std::optional<JobRecord> claim(db::Database& database, const std::string& worker
 /// Extends the lease of every job `worker` holds.
 void extendLeases(db::Database& database, const std::string& worker, std::int64_t until);
 
-/// Marks the job done (or cancelled). Returns false when `worker` no longer holds it.
+/// Marks the job done (or cancelled). Returns false when the claim no longer belongs to `worker`.
 bool finish(Poco::Data::Session& session, const std::string& jobId, const std::string& worker, bool cancelled,
 	std::int64_t when);
 
 /// Puts the job back in the queue to run at `runAfter`; `failed` counts the attempt as a failure and records
-/// `error`. Returns false when `worker` no longer holds it.
+/// `error`. Returns false when the claim no longer belongs to `worker`.
 bool reschedule(Poco::Data::Session& session, const std::string& jobId, const std::string& worker,
 	std::int64_t runAfter, bool failed, const std::string& error, std::int64_t when);
 

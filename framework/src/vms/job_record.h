@@ -7,7 +7,7 @@
 namespace gpucloud::vms
 {
 
-/// What a job does to its VM on the backend.
+/// Kind of backend work a job does for its VM.
 enum class JobKind
 {
 	Create,

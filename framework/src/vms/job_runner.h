@@ -17,7 +17,7 @@ namespace gpucloud::vms
 
 /// A pool of worker threads that claim jobs from the `jobs` table and run them with the JobExecutor, never on an
 /// HTTP thread. A transient backend error (BackendError::isTransient()) or an internal error puts the job back
-/// with exponential backoff; a permanent error, too many failed attempts or the job's deadline end it, and the
+/// with exponential backoff. A permanent error, too many failed attempts or the job's deadline end it, and then the
 /// executor marks the VM failed. A heartbeat thread renews the workers' claims; at shutdown the workers finish
 /// their current backend call and give their jobs back to the queue, where this server or another resumes them.
 class JobRunner : public app::BackgroundService

@@ -87,7 +87,7 @@ std::int64_t lastStatusChange(Poco::Data::Session& session, const std::string& v
 /// Returns the GPU addresses of `node` held by any VM.
 std::set<std::string> allocatedOnNode(Poco::Data::Session& session, const std::string& node);
 
-/// Inserts one allocation row per address. Throws Poco::Data::DataException when another VM holds one of them:
+/// Inserts one allocation row per address. Throws Poco::Data::DataException when one of them is allocated to another VM, because
 /// the primary key (node, gpu_address) makes that impossible to commit.
 void allocate(Poco::Data::Session& session, const std::string& node, const std::vector<std::string>& addresses,
 	const std::string& gpuType, const std::string& vmId, std::int64_t when);

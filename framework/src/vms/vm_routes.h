@@ -9,7 +9,7 @@ namespace gpucloud::vms
 {
 
 /// Registers the /vms routes and GET /portal/authorize. Handlers parse and validate the request, call the service
-/// and serialize its answer.
+/// and serialize its result.
 void registerVmRoutes(http::Router& router, std::shared_ptr<VmService> service);
 
 /// Returns the hex SHA-256 of the body in a canonical form (keys sorted, no blanks), so that the same JSON with

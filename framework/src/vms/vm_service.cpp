@@ -100,7 +100,7 @@ VmRecord VmService::get(std::int64_t userId, const std::string& vmId)
 
 void VmService::beginStart(Poco::Data::Session& session, const VmRecord& vm, std::int64_t when)
 {
-	// A stopped VM holds no GPUs, so it may get other GPUs of its type on the same node than it had before.
+	// A stopped VM has no GPUs allocated, so it may get other GPUs of its type on the same node than before.
 	std::shared_ptr<const catalogue::InventorySnapshot> snapshot = _parts.inventory->snapshot();
 	const catalogue::NodeEntry* node = snapshot ? snapshot->find(vm.node) : nullptr;
 	if (!node)

@@ -52,7 +52,7 @@ struct CreateResponse
 	bool replayed = false;
 };
 
-/// What the VM service works with; every pointer except `billing` is required.
+/// Dependencies of the VM service. Every pointer except `billing` is required.
 struct VmServiceParts
 {
 	db::Database* database = nullptr;

@@ -59,9 +59,9 @@ struct ActionVerdict
 	std::string reason;  ///< non-empty exactly when `allowed` is false
 };
 
-/// Decides whether `action` is allowed for a VM in `state`. `onlineResize` says whether the VM's backend can grow
-/// the disk of a running VM; `busy` says whether a job of the VM is still pending, which blocks start, stop,
-/// restart and resize (destroy is always possible).
+/// Decides whether `action` is allowed for a VM in `state`. `onlineResize` is true when the VM's backend can grow
+/// the disk of a running VM. `busy` is true while a job of the VM is pending, which blocks start, stop, restart
+/// and resize (destroy is always possible).
 ActionVerdict checkAction(VmAction action, VmState state, bool onlineResize, bool busy);
 
 } // namespace gpucloud::vms

@@ -13,7 +13,7 @@
 namespace gpucloud::vms
 {
 
-/// What the VM object shows besides its own row.
+/// Data the VM object shows besides its own row.
 struct VmViewInputs
 {
 	const catalogue::NodeEntry* node = nullptr;        ///< for cpu_model and pcie_gen; null when unknown
