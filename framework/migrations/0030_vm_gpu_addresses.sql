@@ -6,6 +6,6 @@ ALTER TABLE vms ADD COLUMN gpu_addresses TEXT NOT NULL DEFAULT '';
 ALTER TABLE jobs ADD COLUMN sequence BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX jobs_vm_sequence ON jobs (vm_id, sequence);
 
--- Creation time in milliseconds: orders VMs created within the same second, newest first.
+-- Creation order: milliseconds since the epoch, made strictly increasing at insert, for "newest first" lists.
 ALTER TABLE vms ADD COLUMN created_ms BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX vms_user_created_ms ON vms (user_id, created_ms);

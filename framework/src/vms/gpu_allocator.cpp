@@ -27,7 +27,7 @@ std::vector<Preemption> preemptionCandidates(Poco::Data::Session& session, const
 	std::vector<std::string> addresses;
 	session << "SELECT a.vm_id, a.gpu_address FROM gpu_allocations a JOIN vms v ON v.id = a.vm_id "
 			   "WHERE a.node = $1 AND a.gpu_type = $2 AND v.rental_type = 'interruptible' AND v.status = 'running' "
-			   "ORDER BY v.created_at DESC, v.created_ms DESC, v.id DESC, a.gpu_address",
+			   "ORDER BY v.created_ms DESC, v.id DESC, a.gpu_address",
 		use(name), use(type), into(vmIds), into(addresses), now;
 
 	std::vector<Preemption> candidates;

@@ -1,5 +1,6 @@
 #include "vms/vm_repository.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include <Poco/Data/RecordSet.h>
@@ -141,8 +142,13 @@ void insert(Poco::Data::Session& session, const VmRecord& vm)
 	Poco::Int64 storageRate = vm.storageHourlyRate;
 	Poco::Int64 createdAt = vm.createdAt;
 	std::string addresses = joinAddresses(vm.gpuAddresses);
-	Poco::Int64 createdMs = std::chrono::duration_cast<std::chrono::milliseconds>(
-		std::chrono::system_clock::now().time_since_epoch()).count();
+	// Strictly increasing per user (an index lookup), so that the user's "newest first" list follows the order of
+	// the inserts even when the clock steps back.
+	Poco::Int64 lastMs = 0;
+	session << "SELECT COALESCE(MAX(created_ms), 0) FROM vms WHERE user_id = $1", use(userId), into(lastMs), now;
+	Poco::Int64 createdMs = std::max<Poco::Int64>(lastMs + 1,
+		std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+			.count());
 
 	session << "INSERT INTO vms (id, vmid, user_id, backend, node, instance_label, template_vmid, gpu_type, "
 			   "gpu_count, storage_gb, ram_gb, cpu_cores, rental_type, reservation_id, auto_restart, status, "
@@ -192,7 +198,7 @@ std::vector<VmRecord> list(Poco::Data::Session& session, const VmListFilter& fil
 	Poco::Int64 limit = filter.limit;
 	Poco::Int64 offset = filter.offset;
 	Poco::Data::Statement statement(session);
-	statement << std::string(kColumns) + where + "ORDER BY created_at DESC, created_ms DESC, id DESC LIMIT $5 OFFSET $6",
+	statement << std::string(kColumns) + where + "ORDER BY created_ms DESC, id DESC LIMIT $5 OFFSET $6",
 		use(anyUser), use(userId), use(status), use(includeDestroyed), use(limit), use(offset);
 	return readRows(statement);
 }
@@ -204,7 +210,7 @@ std::vector<VmRecord> listInStates(Poco::Data::Session& session, const std::vect
 	{
 		std::string name = vmStateName(state);
 		Poco::Data::Statement statement(session);
-		statement << std::string(kColumns) + "WHERE status = $1 ORDER BY created_at DESC, created_ms DESC, id DESC", use(name);
+		statement << std::string(kColumns) + "WHERE status = $1 ORDER BY created_ms DESC, id DESC", use(name);
 		for (VmRecord& vm : readRows(statement))
 			all.push_back(std::move(vm));
 	}
