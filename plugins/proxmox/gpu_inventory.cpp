@@ -98,8 +98,9 @@ std::map<std::string, std::string> GpuInventory::pciDeviceNames(const std::strin
 	}
 	catch (const ApiError& error)
 	{
-		// The PCI listing needs Sys.Audit; without it the GPUs keep their configured names.
-		if (error.status() != 403)
+		// The PCI listing needs Sys.Audit, and an offline node cannot answer; the GPUs then keep their configured
+		// names.
+		if (error.status() != 403 && error.kind() != sdk::ErrorKind::Unavailable)
 			throw;
 	}
 	return names;
