@@ -87,8 +87,11 @@ void FakeRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request, Po
 	const FakeProxmoxOptions& options = cluster.options();
 	bool messageInBody = options.version.messageInErrorBody;
 
+	// Like pve-http-server, a request without Content-Length and without chunked encoding has no body; reading
+	// it until the connection closes would block the client.
 	std::string body;
-	Poco::StreamCopier::copyToString(request.stream(), body);
+	if (request.hasContentLength() || request.getChunkedTransferEncoding())
+		Poco::StreamCopier::copyToString(request.stream(), body);
 	std::string target = request.getURI();
 	std::string rawPath = target.substr(0, target.find('?'));
 	std::string query = target.find('?') == std::string::npos ? "" : target.substr(target.find('?') + 1);
