@@ -1,5 +1,7 @@
-# Writes OUTPUT, a C++ file that defines gpucloud::db::embeddedMigrations() from the SQL files in INPUTS.
+# Writes OUTPUT, a C++ file that defines gpucloud::db::embeddedMigrations() from the SQL files in INPUTS
+# (separated by '|', because a ';' would split the custom command).
 # File names have the form NNNN_description.sql; NNNN is the schema version the file brings the database to.
+string(REPLACE "|" ";" INPUTS "${INPUTS}")
 set(content "#include \"db/migrations.h\"\n\nnamespace gpucloud::db\n{\n\nconst std::vector<Migration>& embeddedMigrations()\n{\n\tstatic const std::vector<Migration> migrations = {\n")
 foreach(input IN LISTS INPUTS)
 	get_filename_component(name ${input} NAME_WE)

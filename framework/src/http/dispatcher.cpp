@@ -56,15 +56,33 @@ std::string bearerCredential(const Request& request)
 } // namespace
 
 Dispatcher::Dispatcher(const Router& router, std::shared_ptr<auth::Authenticator> authenticator,
-	std::shared_ptr<ratelimit::RateLimiter> rateLimiter)
+	std::shared_ptr<ratelimit::RateLimiter> rateLimiter, std::shared_ptr<metrics::MetricsRegistry> metrics)
 	: _router(router)
 	, _authenticator(std::move(authenticator))
 	, _rateLimiter(std::move(rateLimiter))
 	, _logger(Poco::Logger::get("gpucloud.http"))
 {
+	if (!metrics)
+		return;
+	for (const auto& route : _router.routes())
+		_routeMetrics[route.get()] = metrics->route(route->method, route->pattern);
+	_unmatchedMetrics = metrics->route("*", "unmatched");
 }
 
 Response Dispatcher::dispatch(Request& request) const
+{
+	auto started = std::chrono::steady_clock::now();
+	const Route* matched = nullptr;
+	Response response = route(request, matched);
+
+	auto found = matched ? _routeMetrics.find(matched) : _routeMetrics.end();
+	metrics::RouteMetrics* routeMetrics = found != _routeMetrics.end() ? found->second.get() : _unmatchedMetrics.get();
+	if (routeMetrics)
+		routeMetrics->record(response.status, std::chrono::steady_clock::now() - started);
+	return response;
+}
+
+Response Dispatcher::route(Request& request, const Route*& matched) const
 {
 	RouteMatch match = _router.match(request.method, request.path);
 	if (match.outcome == RouteMatch::Outcome::NotFound)
@@ -72,6 +90,7 @@ Response Dispatcher::dispatch(Request& request) const
 	if (match.outcome == RouteMatch::Outcome::MethodNotAllowed)
 		return detail(405, "Method Not Allowed").withHeader("Allow", joinMethods(match.allowedMethods));
 
+	matched = match.route;
 	request.pathParameters = std::move(match.parameters);
 	request.routePattern = match.route->pattern;
 

@@ -11,6 +11,8 @@
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Random.h>
 #include <Poco/URI.h>
@@ -29,11 +31,17 @@ class BodyTooLarge : public std::exception
 {
 };
 
-std::string readBody(std::istream& stream, std::streamsize declaredLength, std::size_t limit)
+std::string readBody(Poco::Net::HTTPServerRequest& request, std::size_t limit)
 {
-	if (declaredLength != Poco::Net::HTTPMessage::UNKNOWN_CONTENT_LENGTH && static_cast<std::size_t>(declaredLength) > limit)
+	// A request without Content-Length and without chunked encoding has no body (RFC 9112 section 6.3); reading
+	// its stream would wait for the client to close the connection.
+	if (!request.hasContentLength() && !request.getChunkedTransferEncoding())
+		return {};
+	std::streamsize declaredLength = request.getContentLength64();
+	if (request.hasContentLength() && static_cast<std::size_t>(declaredLength) > limit)
 		throw BodyTooLarge();
 
+	std::istream& stream = request.stream();
 	std::string body;
 	char buffer[8192];
 	while (stream.good())
@@ -83,7 +91,7 @@ public:
 		{
 			request = translateRequest(serverRequest);
 			request.requestId = requestId;
-			request.body = readBody(serverRequest.stream(), serverRequest.getContentLength64(), _maxBodyBytes);
+			request.body = readBody(serverRequest, _maxBodyBytes);
 			response = _dispatcher.dispatch(request);
 		}
 		catch (const BodyTooLarge&)
@@ -109,7 +117,7 @@ private:
 	void send(Poco::Net::HTTPServerResponse& serverResponse, const Request& request, const Response& response,
 		const std::string& requestId)
 	{
-		serverResponse.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
+		serverResponse.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
 		serverResponse.set("X-Request-Id", requestId);
 		for (const auto& header : response.headers)
 			serverResponse.add(header.first, header.second);
@@ -193,6 +201,19 @@ HttpServer::~HttpServer()
 void HttpServer::start()
 {
 	Poco::Net::ServerSocket socket;
+	if (_settings.tlsEnabled())
+	{
+		Poco::Net::Context::Params tls;
+		tls.certificateFile = _settings.tlsCertificateFile;
+		tls.privateKeyFile = _settings.tlsPrivateKeyFile;
+		tls.verificationMode = Poco::Net::Context::VERIFY_NONE;
+		tls.loadDefaultCAs = false;
+		tls.cipherList = "HIGH:!aNULL:!MD5:!RC4";
+		Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, tls);
+		context->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3
+			| Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
+		socket = Poco::Net::SecureServerSocket(context);
+	}
 	socket.bind(Poco::Net::SocketAddress(_settings.host, _settings.port), true);
 	socket.listen(1024);
 	_port = socket.address().port();

@@ -23,6 +23,10 @@ struct HttpServerSettings
 	int maxQueued = 1024;   ///< connections waiting for a thread; beyond it new connections are refused
 	int keepAliveTimeoutSeconds = 15;
 	int maxKeepAliveRequests = 0;  ///< 0: unlimited
+	std::string tlsCertificateFile;  ///< PEM certificate (chain); with tlsPrivateKeyFile, the server speaks HTTPS
+	std::string tlsPrivateKeyFile;   ///< PEM private key
+
+	bool tlsEnabled() const { return !tlsCertificateFile.empty(); }
 };
 
 /// The Poco HTTP server in front of a Dispatcher: reads the request with the body limit, assigns X-Request-Id,

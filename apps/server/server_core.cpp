@@ -1,0 +1,217 @@
+#include "server_core.h"
+
+#include <filesystem>
+#include <set>
+
+#include <Poco/Logger.h>
+#include <Poco/Util/IniFileConfiguration.h>
+
+#include "auth/auth_settings.h"
+#include "catalogue/catalogue_module.h"
+#include "config/config_error.h"
+#include "db/migrator.h"
+#include "health/health_monitor.h"
+#include "http/dispatcher.h"
+#include "metrics/metrics_route.h"
+#include "plugin/plugin_loader.h"
+#include "pricing/static_pricing_provider.h"
+#include "ratelimit/memory_rate_limiter.h"
+
+namespace gpucloud::server
+{
+
+namespace
+{
+
+Poco::Logger& logger()
+{
+	static Poco::Logger& instance = Poco::Logger::get("gpucloud.server");
+	return instance;
+}
+
+providers::RateLimitSettings readRateLimitSettings(config::ConfigSection& section)
+{
+	providers::RateLimitSettings settings;
+	settings.enabled = section.getBool("enabled", settings.enabled);
+	settings.loginPerMinute = static_cast<std::uint32_t>(section.getInt("login_per_minute", settings.loginPerMinute, 1, 100000000));
+	settings.authPerMinute = static_cast<std::uint32_t>(section.getInt("auth_per_minute", settings.authPerMinute, 1, 100000000));
+	settings.readPerMinute = static_cast<std::uint32_t>(section.getInt("read_per_minute", settings.readPerMinute, 1, 100000000));
+	settings.vmPerMinute = static_cast<std::uint32_t>(section.getInt("vm_per_minute", settings.vmPerMinute, 1, 100000000));
+	return settings;
+}
+
+} // namespace
+
+Poco::AutoPtr<Poco::Util::AbstractConfiguration> loadConfigurationFile(const std::string& path)
+{
+	if (!std::filesystem::exists(path))
+		throw config::ConfigError("Configuration file '" + path + "' does not exist");
+	config::rejectDuplicateSections(path);
+	try
+	{
+		return new Poco::Util::IniFileConfiguration(path);
+	}
+	catch (const Poco::Exception& error)
+	{
+		throw config::ConfigError("Configuration file '" + path + "' cannot be read: " + error.displayText());
+	}
+}
+
+ServerCore::ServerCore(Poco::AutoPtr<Poco::Util::AbstractConfiguration> configuration,
+	std::optional<std::uint16_t> portOverride)
+	: _configuration(std::move(configuration))
+{
+	config::ConfigSection serverSection(*_configuration, "server");
+	_settings = config::readServerSettings(serverSection);
+	serverSection.finish();
+	if (portOverride)
+		_settings.http.port = *portOverride;
+}
+
+ServerCore::~ServerCore()
+{
+	stop();
+}
+
+void ServerCore::start()
+{
+	try
+	{
+		std::filesystem::create_directories(_settings.dataDir);
+
+		config::ConfigSection databaseSection(*_configuration, "database");
+		config::DatabaseSettings databaseSettings = config::readDatabaseSettings(databaseSection);
+		databaseSection.finish();
+
+		_database = std::make_unique<db::Database>(databaseSettings, _settings.dataDir);
+		_context = std::make_unique<app::ServerContext>(*_configuration, *_database, _backends, _router);
+		_context->server = _settings;
+		_context->section("server").acceptSubtree("");
+		_context->section("database").acceptSubtree("");
+		_context->section("logging").acceptSubtree("");
+
+		int applied = db::Migrator(*_database).migrate();
+		logger().information("Database %s is at the newest schema (%d migrations applied now)",
+			_database->description(), applied);
+
+		loadBackends();
+		installModules();
+		checkUnknownSections();
+
+		for (auto& service : _context->services)
+		{
+			service->start();
+			++_startedServices;
+		}
+
+		auto dispatcher = std::make_shared<http::Dispatcher>(_router, _context->authenticator, _context->rateLimiter,
+			_context->metrics);
+		_http = std::make_unique<http::HttpServer>(_settings.http, dispatcher);
+		_http->start();
+		_running = true;
+		logger().information("Listening on %s://%s:%hu (profile %s)", std::string(_settings.http.tlsEnabled() ? "https" : "http"),
+			_settings.http.host, _http->port(),
+			_settings.profile);
+	}
+	catch (...)
+	{
+		stop();
+		throw;
+	}
+}
+
+void ServerCore::loadBackends()
+{
+	config::ConfigSection& backendsSection = _context->section("backends");
+	std::vector<config::BackendSettings> backends = config::readBackendSettings(backendsSection);
+	plugin::PluginLoader loader(_settings.pluginDir.empty() ? plugin::PluginLoader::defaultPluginDirectory()
+															: std::filesystem::path(_settings.pluginDir));
+
+	for (const config::BackendSettings& backend : backends)
+	{
+		auto instance = std::make_unique<plugin::BackendInstance>();
+		instance->name = backend.name;
+		instance->libraryPath = loader.resolve(backend.plugin).string();
+		instance->host = std::make_unique<plugin::PluginHost>(backend.name);
+		instance->backend = loader.load(backend.name, backend.plugin, backend.config, *instance->host);
+		instance->info = instance->backend->info();
+		logger().information("Loaded backend '%s': plugin %s %s (ABI %u) from %s", backend.name, instance->info.name,
+			instance->info.version, instance->info.abiVersion, instance->libraryPath);
+		_backends.add(std::move(instance));
+	}
+}
+
+void ServerCore::installModules()
+{
+	app::ServerContext& context = *_context;
+
+	bool development = _settings.isDevelopment();
+	auth::AuthSettings authSettings = auth::readAuthSettings(context.section("auth"), development);
+	if (authSettings.jwtSecretGenerated)
+		logger().warning("No auth.jwt_secret is configured: generated a random one for this run (development profile); "
+						 "tokens will not survive a restart");
+
+	context.rateLimiter = std::make_shared<providers::MemoryRateLimiter>(readRateLimitSettings(context.section("rate_limits")));
+	catalogue::installCatalogueModule(context, providers::createPricingProvider);
+
+	config::ConfigSection& healthSection = context.section("health");
+	auto interval = std::chrono::milliseconds(healthSection.getInt("check_interval_ms", 5000, 100, 3600000));
+	auto monitor = std::make_unique<health::HealthMonitor>(context, interval);
+	health::registerHealthRoutes(_router, *monitor);
+	context.services.push_back(std::move(monitor));
+
+	config::ConfigSection& metricsSection = context.section("metrics");
+	metrics::registerMetricsRoute(_router, context.metrics, metricsSection.getString("bearer_token", ""));
+}
+
+void ServerCore::checkUnknownSections()
+{
+	std::set<std::string> known;
+	for (const auto& section : _context->sections)
+	{
+		section->finish();
+		known.insert(section->name());
+	}
+	Poco::Util::AbstractConfiguration::Keys topLevel;
+	_configuration->keys(topLevel);
+	for (const std::string& name : topLevel)
+	{
+		if (known.count(name) == 0)
+			throw config::ConfigError("Unknown configuration section [" + name + "]");
+	}
+}
+
+void ServerCore::stop()
+{
+	if (_http)
+	{
+		_http->stop(static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(_settings.shutdownTimeout).count()));
+		_http.reset();
+	}
+	if (_context)
+	{
+		while (_startedServices > 0)
+		{
+			--_startedServices;
+			_context->services[_startedServices]->stop();
+		}
+		_context->services.clear();
+	}
+	_backends.clear();
+	_context.reset();
+	if (_database)
+	{
+		_database->close();
+		_database.reset();
+	}
+	if (_running)
+		logger().information("Server stopped");
+	_running = false;
+}
+
+std::uint16_t ServerCore::port() const
+{
+	return _http ? _http->port() : 0;
+}
+
+} // namespace gpucloud::server

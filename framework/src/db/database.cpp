@@ -1,0 +1,172 @@
+#include "db/database.h"
+
+#include <filesystem>
+
+#include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/SQLite/Connector.h>
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/Exception.h>
+#include <Poco/Timestamp.h>
+
+using namespace Poco::Data::Keywords;
+
+namespace gpucloud::db
+{
+
+namespace
+{
+
+/// Applies per-connection settings that SQLite does not keep in the database file.
+class SqliteSessionPool : public Poco::Data::SessionPool
+{
+public:
+	SqliteSessionPool(const std::string& path, int minSessions, int maxSessions, std::chrono::milliseconds busyTimeout)
+		: Poco::Data::SessionPool("SQLite", path, minSessions, maxSessions, 60), _busyTimeout(busyTimeout)
+	{
+	}
+
+protected:
+	void customizeSession(Poco::Data::Session& session) override
+	{
+		session << "PRAGMA busy_timeout = " + std::to_string(_busyTimeout.count()), now;
+		session << "PRAGMA journal_mode = WAL", now;
+		session << "PRAGMA synchronous = NORMAL", now;
+		session << "PRAGMA foreign_keys = ON", now;
+	}
+
+private:
+	std::chrono::milliseconds _busyTimeout;
+};
+
+/// Keeps PostgreSQL notices such as "relation already exists, skipping" out of standard error.
+class PostgresSessionPool : public Poco::Data::SessionPool
+{
+public:
+	PostgresSessionPool(const std::string& connection, int minSessions, int maxSessions)
+		: Poco::Data::SessionPool("PostgreSQL", connection, minSessions, maxSessions, 60)
+	{
+	}
+
+protected:
+	void customizeSession(Poco::Data::Session& session) override
+	{
+		session << "SET client_min_messages = warning", now;
+	}
+};
+
+std::string describePostgres(const std::string& connection)
+{
+	// Keep only the keys that help an operator find the server; never the password.
+	std::string description;
+	std::size_t start = 0;
+	while (start < connection.size())
+	{
+		std::size_t end = connection.find(' ', start);
+		if (end == std::string::npos)
+			end = connection.size();
+		std::string item = connection.substr(start, end - start);
+		if (item.rfind("host=", 0) == 0 || item.rfind("port=", 0) == 0 || item.rfind("dbname=", 0) == 0)
+			description += (description.empty() ? "" : " ") + item;
+		start = end + 1;
+	}
+	return "postgresql " + description;
+}
+
+} // namespace
+
+Database::Database(const config::DatabaseSettings& settings, const std::string& dataDir)
+{
+	if (settings.driver == "postgresql")
+	{
+		Poco::Data::PostgreSQL::Connector::registerConnector();
+		_dialect = Dialect::PostgreSQL;
+		_description = describePostgres(settings.connection);
+		_pool = std::make_unique<PostgresSessionPool>(settings.connection, settings.poolMin, settings.poolMax);
+		return;
+	}
+
+	Poco::Data::SQLite::Connector::registerConnector();
+	_dialect = Dialect::SQLite;
+	std::filesystem::path path(settings.path);
+	if (path.is_relative())
+		path = std::filesystem::path(dataDir) / path;
+	if (path.has_parent_path())
+		std::filesystem::create_directories(path.parent_path());
+	_description = "sqlite " + path.string();
+	_pool = std::make_unique<SqliteSessionPool>(path.string(), settings.poolMin, settings.poolMax, settings.busyTimeout);
+}
+
+Database::~Database()
+{
+	close();
+}
+
+Poco::Data::Session Database::session()
+{
+	if (!_pool)
+		throw Poco::IllegalStateException("The database is closed");
+	return _pool->get();
+}
+
+void Database::begin(Poco::Data::Session& session)
+{
+	session << (_dialect == Dialect::SQLite ? "BEGIN IMMEDIATE" : "BEGIN"), now;
+}
+
+void Database::commit(Poco::Data::Session& session)
+{
+	session << "COMMIT", now;
+}
+
+void Database::rollback(Poco::Data::Session& session) noexcept
+{
+	try
+	{
+		session << "ROLLBACK", now;
+	}
+	catch (...)
+	{
+		// The transaction is already gone when the failure was a lost connection; the pool discards that session.
+	}
+}
+
+std::string Database::ping()
+{
+	try
+	{
+		Poco::Data::Session session = this->session();
+		int one = 0;
+		session << "SELECT 1", into(one), now;
+		return one == 1 ? std::string() : "SELECT 1 returned " + std::to_string(one);
+	}
+	catch (const Poco::Exception& error)
+	{
+		return error.displayText();
+	}
+	catch (const std::exception& error)
+	{
+		return error.what();
+	}
+}
+
+void Database::close()
+{
+	if (_pool)
+	{
+		_pool->shutdown();
+		_pool.reset();
+	}
+}
+
+std::int64_t unixNow()
+{
+	return Poco::Timestamp().epochTime();
+}
+
+std::string isoTime(std::int64_t unixSeconds)
+{
+	return Poco::DateTimeFormatter::format(Poco::Timestamp::fromEpochTime(unixSeconds), "%Y-%m-%dT%H:%M:%SZ");
+}
+
+} // namespace gpucloud::db

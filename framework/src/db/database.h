@@ -1,0 +1,102 @@
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <Poco/Data/Session.h>
+#include <Poco/Data/SessionPool.h>
+
+#include "config/core_settings.h"
+
+namespace gpucloud::db
+{
+
+enum class Dialect
+{
+	SQLite,
+	PostgreSQL,
+};
+
+/// The database behind the server: a pool of Poco Data sessions on SQLite or PostgreSQL.
+///
+/// SQL in domain code uses only what both engines accept: `$1, $2, ...` placeholders (Poco 1.11's PostgreSQL
+/// connector does not accept `?`), INTEGER/BIGINT/TEXT columns, times as integer Unix seconds, money as integer
+/// micro-dollars, booleans as 0/1 integers, and `INSERT ... ON CONFLICT`. Migrations may differ per engine through
+/// the placeholders that Migrator substitutes.
+class Database
+{
+public:
+	/// Opens the pool. For SQLite, `dataDir` is the folder of a relative `settings.path`; ":memory:" is not
+	/// supported because each pooled connection would get its own database.
+	Database(const config::DatabaseSettings& settings, const std::string& dataDir);
+	~Database();
+
+	Database(const Database&) = delete;
+	Database& operator=(const Database&) = delete;
+
+	Dialect dialect() const { return _dialect; }
+
+	/// Returns a pooled session; it goes back to the pool when the last copy is destroyed.
+	/// Throws Poco::Data::SessionPoolExhaustedException when every session stays busy past the wait.
+	Poco::Data::Session session();
+
+	/// Runs `work` inside one transaction and commits it; rolls back and rethrows when `work` throws. On SQLite the
+	/// transaction takes the write lock at its start (BEGIN IMMEDIATE), so two writers wait for each other instead
+	/// of failing with "database is locked" when they upgrade a read lock.
+	template <class Work>
+	auto transaction(Work&& work) -> decltype(work(std::declval<Poco::Data::Session&>()));
+
+	/// Runs `SELECT 1`. Returns an empty string when the database responds, else the reason.
+	std::string ping();
+
+	/// Closes every pooled session. Further calls fail.
+	void close();
+
+	/// A description for logs that contains no password: the SQLite path or the PostgreSQL host and database.
+	const std::string& description() const { return _description; }
+
+private:
+	void begin(Poco::Data::Session& session);
+	void commit(Poco::Data::Session& session);
+	void rollback(Poco::Data::Session& session) noexcept;
+
+	Dialect _dialect;
+	std::string _description;
+	std::unique_ptr<Poco::Data::SessionPool> _pool;
+};
+
+template <class Work>
+auto Database::transaction(Work&& work) -> decltype(work(std::declval<Poco::Data::Session&>()))
+{
+	Poco::Data::Session session = this->session();
+	begin(session);
+	try
+	{
+		if constexpr (std::is_void_v<decltype(work(session))>)
+		{
+			work(session);
+			commit(session);
+		}
+		else
+		{
+			auto result = work(session);
+			commit(session);
+			return result;
+		}
+	}
+	catch (...)
+	{
+		rollback(session);
+		throw;
+	}
+}
+
+/// Returns the current time as Unix seconds, the form in which the schema stores times.
+std::int64_t unixNow();
+
+/// Formats Unix seconds as ISO 8601 UTC with second precision: 2026-12-04T20:15:00Z.
+std::string isoTime(std::int64_t unixSeconds);
+
+} // namespace gpucloud::db
