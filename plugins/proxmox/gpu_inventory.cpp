@@ -106,6 +106,43 @@ std::map<std::string, std::string> GpuInventory::pciDeviceNames(const std::strin
 	return names;
 }
 
+void GpuInventory::requireFree(const std::string& node, const std::vector<std::string>& addresses, std::int64_t vmid,
+	const std::vector<LocatedVm>& runningVms)
+{
+	if (addresses.empty())
+		return;
+	std::vector<LocatedVm> others;
+	for (const LocatedVm& vm : runningVms)
+	{
+		if (vm.node == node && vm.vmid != vmid)
+			others.push_back(vm);
+	}
+	for (const sdk::GpuDevice& gpu : nodeGpus(node, mappedDevices(), others))
+	{
+		if (gpu.assignedVmId.empty() || std::find(addresses.begin(), addresses.end(), gpu.address) == addresses.end())
+			continue;
+		throw sdk::BackendError(sdk::ErrorKind::CapacityExhausted, "GPU '" + gpu.address + "' on node '" + node
+				+ "' is held by the running VM '" + gpu.assignedVmId + "'", std::chrono::seconds(30));
+	}
+}
+
+void GpuInventory::requireKnown(const std::string& node, const std::vector<std::string>& addresses,
+	const std::string& vmId)
+{
+	if (addresses.empty())
+		return;
+	std::vector<std::string> known = gpuAddresses(node);
+	for (const std::string& address : addresses)
+	{
+		if (std::find(known.begin(), known.end(), address) == known.end())
+		{
+			throw sdk::BackendError(sdk::ErrorKind::InvalidRequest, "VM '" + vmId + "': GPU '" + address
+					+ "' is not a PCI mapping device of node '" + node + "' (key "
+					+ _context.settings.fullKey("gpu_mappings") + ")");
+		}
+	}
+}
+
 std::vector<std::string> GpuInventory::vmGpuAddresses(const LocatedVm& vm)
 {
 	if (!vm.metadata.gpuAddresses.empty())

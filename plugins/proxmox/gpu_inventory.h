@@ -40,6 +40,14 @@ public:
 	std::vector<sdk::GpuDevice> nodeGpus(const std::string& node, const std::vector<MappedDevice>& devices,
 		const std::vector<LocatedVm>& runningVms);
 
+	/// Throws sdk::BackendError(CapacityExhausted) naming the GPU when one of `addresses` on `node` is held by a
+	/// running VM other than `vmid` (0: any running VM). `runningVms` are the running VMs of the cluster.
+	void requireFree(const std::string& node, const std::vector<std::string>& addresses, std::int64_t vmid,
+		const std::vector<LocatedVm>& runningVms);
+
+	/// Throws sdk::BackendError(InvalidRequest) when one of `addresses` is not a GPU of `node`.
+	void requireKnown(const std::string& node, const std::vector<std::string>& addresses, const std::string& vmId);
+
 	/// Returns the GPU addresses that `vm` uses, from its description or else from its hostpciN mappings.
 	static std::vector<std::string> vmGpuAddresses(const LocatedVm& vm);
 

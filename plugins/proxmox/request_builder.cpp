@@ -155,6 +155,23 @@ FormParams configParams(const ConfigRequest& request)
 	return params;
 }
 
+FormParams gpuParams(const std::vector<std::string>& gpuMappings, const std::vector<std::string>& deleteKeys,
+	const std::string& description)
+{
+	FormParams params;
+	for (std::size_t i = 0; i < gpuMappings.size(); ++i)
+		params.emplace_back("hostpci" + std::to_string(i), hostpciValue(gpuMappings[i]));
+	if (!deleteKeys.empty())
+	{
+		std::string joined;
+		for (const std::string& key : deleteKeys)
+			joined += (joined.empty() ? "" : ",") + key;
+		params.emplace_back("delete", joined);
+	}
+	params.emplace_back("description", description);
+	return params;
+}
+
 FormParams resizeParams(const std::string& disk, std::uint64_t sizeGb)
 {
 	return {{"disk", disk}, {"size", std::to_string(sizeGb) + "G"}};

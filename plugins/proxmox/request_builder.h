@@ -66,6 +66,11 @@ struct ConfigRequest
 /// Parameters of POST /nodes/{node}/qemu/{vmid}/config for a new VM.
 FormParams configParams(const ConfigRequest& request);
 
+/// Parameters of POST /nodes/{node}/qemu/{vmid}/config that attach other GPUs to a stopped VM: one hostpciN per
+/// mapping, the stale hostpciN entries deleted, and the description that records the new addresses.
+FormParams gpuParams(const std::vector<std::string>& gpuMappings, const std::vector<std::string>& deleteKeys,
+	const std::string& description);
+
 /// Parameters of PUT /nodes/{node}/qemu/{vmid}/resize to an absolute size.
 FormParams resizeParams(const std::string& disk, std::uint64_t sizeGb);
 

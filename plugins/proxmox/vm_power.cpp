@@ -22,9 +22,66 @@ std::string label(const sdk::VmRef& ref, const LocatedVm& vm)
 
 } // namespace
 
-VmPower::VmPower(const ProxmoxContext& context, VmLocator& locator, GuestAgent& agent)
-	: _context(context), _locator(locator), _agent(agent)
+VmPower::VmPower(const ProxmoxContext& context, VmLocator& locator, GuestAgent& agent, GpuInventory& gpus,
+	VmObserver& observer)
+	: _context(context), _locator(locator), _agent(agent), _gpus(gpus), _observer(observer)
 {
+}
+
+std::mutex& VmPower::nodeStartMutex(const std::string& node)
+{
+	std::lock_guard<std::mutex> lock(_startMutexesMutex);
+	std::unique_ptr<std::mutex>& mutex = _startMutexes[node];
+	if (!mutex)
+		mutex = std::make_unique<std::mutex>();
+	return *mutex;
+}
+
+void VmPower::attachGpus(const LocatedVm& vm, const std::vector<std::string>& addresses, const std::string& name)
+{
+	std::vector<std::string> mappings;
+	for (const std::string& address : addresses)
+		mappings.push_back(mappingOfAddress(address));
+	std::vector<std::string> stale;
+	for (int index = static_cast<int>(addresses.size()); index < 16; ++index)
+	{
+		std::string key = "hostpci" + std::to_string(index);
+		if (vm.config->has(key))
+			stale.push_back(key);
+	}
+	VmMetadata metadata = vm.metadata;
+	metadata.gpuAddresses = addresses;
+	FormParams params = gpuParams(mappings, stale, buildDescription(metadata));
+	std::string operation = "GPU change of " + name;
+	writeWithRetry(
+		_context, operation,
+		[&] {
+			Poco::Dynamic::Var upid = _context.api.post(vmPath(vm.node, vm.vmid, "/config"), params);
+			_context.tasks.waitIfTask(upid, _context.settings.taskTimeout, operation);
+		},
+		[&] {
+			std::optional<LocatedVm> current = _locator.read(vm.node, vm.vmid);
+			return current && current->metadata.gpuAddresses == addresses;
+		});
+}
+
+void VmPower::powerOn(const LocatedVm& vm, const std::string& name)
+{
+	writeWithRetry(
+		_context, "start of " + name,
+		[&] {
+			try
+			{
+				Poco::Dynamic::Var upid = _context.api.post(vmPath(vm.node, vm.vmid, "/status/start"));
+				_context.tasks.wait(upid.toString(), _context.settings.taskTimeout, "start of " + name);
+			}
+			catch (const ApiError& error)
+			{
+				if (!contains(error.text(), "already running"))
+					throw;
+			}
+		},
+		[&] { return powerState(vm) == "running"; });
 }
 
 LocatedVm VmPower::locate(const sdk::VmRef& ref, const char* operation)
@@ -51,21 +108,13 @@ void VmPower::start(const sdk::VmRef& ref)
 	if (powerState(vm) != "running")
 	{
 		waitUntilUnlocked(_context, vm.node, vm.vmid);
-		writeWithRetry(
-			_context, "start of " + name,
-			[&] {
-				try
-				{
-					Poco::Dynamic::Var upid = _context.api.post(vmPath(vm.node, vm.vmid, "/status/start"));
-					_context.tasks.wait(upid.toString(), _context.settings.taskTimeout, "start of " + name);
-				}
-				catch (const ApiError& error)
-				{
-					if (!contains(error.text(), "already running"))
-						throw;
-				}
-			},
-			[&] { return powerState(vm) == "running"; });
+		std::lock_guard<std::mutex> serialized(nodeStartMutex(vm.node));
+		std::vector<std::string> gpus = ref.gpuAddresses.empty() ? GpuInventory::vmGpuAddresses(vm) : ref.gpuAddresses;
+		_gpus.requireKnown(vm.node, ref.gpuAddresses, ref.vmId);
+		_gpus.requireFree(vm.node, gpus, vm.vmid, gpus.empty() ? std::vector<LocatedVm>{} : _observer.runningVms());
+		if (!ref.gpuAddresses.empty() && ref.gpuAddresses != vm.metadata.gpuAddresses)
+			attachGpus(vm, ref.gpuAddresses, name);
+		powerOn(vm, name);
 		_context.log(sdk::LogLevel::Information, "Started " + name);
 	}
 	if (!_context.settings.waitForGuestIp)

@@ -54,8 +54,8 @@ private:
 } // namespace
 
 VmProvisioner::VmProvisioner(const ProxmoxContext& context, VmLocator& locator, VmidAllocator& allocator,
-	GpuInventory& gpus)
-	: _context(context), _locator(locator), _allocator(allocator), _gpus(gpus)
+	GpuInventory& gpus, VmObserver& observer)
+	: _context(context), _locator(locator), _allocator(allocator), _gpus(gpus), _observer(observer)
 {
 }
 
@@ -82,6 +82,9 @@ sdk::CreatedVm VmProvisioner::create(const sdk::VmSpec& spec)
 	std::lock_guard<std::mutex> serialized(*vmLock);
 
 	std::optional<LocatedVm> existing = _locator.findByVmId(spec.vmId);
+	// The server allocated these GPUs as free; a running VM holding one means its records are out of date.
+	_gpus.requireFree(spec.node, spec.gpuAddresses, existing ? existing->vmid : 0,
+		spec.gpuAddresses.empty() ? std::vector<LocatedVm>{} : _observer.runningVms());
 	std::int64_t vmid = 0;
 	std::string node = source.node;
 	if (existing)
@@ -125,14 +128,7 @@ void VmProvisioner::validate(const sdk::VmSpec& spec) const
 				+ "' is not managed by backend '" + _context.settings.instanceName + "' (key "
 				+ _context.settings.fullKey("nodes") + ")");
 	}
-	if (spec.gpuAddresses.empty())
-		return;
-	std::vector<std::string> known = _gpus.gpuAddresses(spec.node);
-	for (const std::string& address : spec.gpuAddresses)
-	{
-		if (std::find(known.begin(), known.end(), address) == known.end())
-			invalid("GPU '" + address + "' is not a PCI mapping device of this node");
-	}
+	_gpus.requireKnown(spec.node, spec.gpuAddresses, spec.vmId);
 }
 
 TemplateLocation VmProvisioner::resolveTemplate(const sdk::VmSpec& spec) const
@@ -287,8 +283,16 @@ void VmProvisioner::resize(const sdk::VmSpec& spec, const LocatedVm& vm)
 				+ " to the template's boot disk");
 	}
 	std::uint64_t currentGb = parseDiskSizeGb(disk);
-	if (spec.diskGb <= currentGb)
-		return;  // the template's disk is already large enough; Proxmox cannot shrink disks
+	if (spec.diskGb < currentGb)
+	{
+		// Proxmox cannot shrink disks, so the VM keeps the template's larger disk.
+		_context.log(sdk::LogLevel::Information, "VM '" + spec.vmId + "': " + describeVm(vm.node, vm.vmid) + " keeps the "
+				+ std::to_string(currentGb) + " GiB disk of its template, more than the " + std::to_string(spec.diskGb)
+				+ " GiB requested");
+		return;
+	}
+	if (spec.diskGb == currentGb)
+		return;
 
 	std::string operation = "resize of disk " + _context.settings.disk + " of " + describeVm(vm.node, vm.vmid)
 		+ " to " + std::to_string(spec.diskGb) + " GiB";

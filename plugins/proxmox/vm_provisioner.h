@@ -10,6 +10,7 @@
 #include "gpucloud/sdk/types.h"
 #include "proxmox_context.h"
 #include "vm_locator.h"
+#include "vm_observer.h"
 #include "vmid_allocator.h"
 
 namespace gpucloud::plugins::proxmox
@@ -21,7 +22,8 @@ namespace gpucloud::plugins::proxmox
 class VmProvisioner
 {
 public:
-	VmProvisioner(const ProxmoxContext& context, VmLocator& locator, VmidAllocator& allocator, GpuInventory& gpus);
+	VmProvisioner(const ProxmoxContext& context, VmLocator& locator, VmidAllocator& allocator, GpuInventory& gpus,
+		VmObserver& observer);
 
 	sdk::CreatedVm create(const sdk::VmSpec& spec);
 
@@ -39,6 +41,7 @@ private:
 	VmLocator& _locator;
 	VmidAllocator& _allocator;
 	GpuInventory& _gpus;
+	VmObserver& _observer;
 
 	std::mutex _locksMutex;
 	std::map<std::string, std::weak_ptr<std::mutex>> _createLocks;
