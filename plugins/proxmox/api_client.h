@@ -18,7 +18,7 @@ namespace gpucloud::plugins::proxmox
 /// Every call opens its own connection: pveproxy closes idle connections after about 5 s and every response with a
 /// status of 400 or more, so pooling gains little. Returns the `data` member of the response envelope and throws
 /// ApiError for anything else. A GET that loses its connection before any byte of the response arrived is sent once
-/// more; writes are never resent here, because the caller must re-read the state first. Thread-safe.
+/// more. Writes are never resent here, because the caller must re-read the state first. Thread-safe.
 class ApiClient
 {
 public:

@@ -38,8 +38,8 @@ GpuInventory::GpuInventory(const ProxmoxContext& context, VmLocator& locator) : 
 
 bool GpuInventory::usesMapping(const std::string& mapping) const
 {
-	const auto& wanted = _context.settings.gpuMappings;
-	return wanted.empty() || std::find(wanted.begin(), wanted.end(), mapping) != wanted.end();
+	const auto& configured = _context.settings.gpuMappings;
+	return configured.empty() || std::find(configured.begin(), configured.end(), mapping) != configured.end();
 }
 
 std::vector<MappedDevice> GpuInventory::mappedDevices()
@@ -98,7 +98,7 @@ std::map<std::string, std::string> GpuInventory::pciDeviceNames(const std::strin
 	}
 	catch (const ApiError& error)
 	{
-		// The PCI listing needs Sys.Audit, and an offline node cannot answer; the GPUs then keep their configured
+		// The PCI listing needs Sys.Audit, and an offline node cannot respond. The GPUs then keep their configured
 		// names.
 		if (error.status() != 403 && error.kind() != sdk::ErrorKind::Unavailable)
 			throw;

@@ -16,8 +16,8 @@ class GuestAgent
 public:
 	explicit GuestAgent(const ProxmoxContext& context);
 
-	/// Returns the guest's usable addresses, routable ones first; empty while the agent is not ready yet (not
-	/// configured, VM not running, agent not answering). Interfaces are matched by `mac` when it is known.
+	/// Returns the guest's usable addresses, routable ones first. The list is empty while the agent is not ready (not
+	/// configured, VM not running, agent not responding). Interfaces are matched by `mac` when it is known.
 	std::vector<std::string> addresses(const std::string& node, std::int64_t vmid, const std::string& mac);
 
 	/// Polls with backoff until a routable address appears or guest_ip_timeout passes; returns what it has then.

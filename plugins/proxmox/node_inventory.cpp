@@ -45,7 +45,7 @@ void NodeInventory::fillNodeDetails(sdk::NodeInfo& node)
 	}
 	catch (const ApiError& error)
 	{
-		// The node can vanish between /nodes and this call (595/596); it is then reported offline.
+		// The node can go down between /nodes and this call (595/596), so it is reported offline.
 		if (error.kind() != sdk::ErrorKind::Unavailable)
 			throw;
 		node.status = sdk::NodeStatus::Offline;
@@ -61,9 +61,9 @@ void NodeInventory::fillStorage(std::vector<sdk::NodeInfo>& nodes)
 	{
 		Poco::JSON::Object::Ptr entry = entries->getObject(i);
 		std::string storage = stringField(entry, "storage");
-		bool wanted = _context.settings.storage.empty() ? contains(stringField(entry, "content"), "images")
+		bool selected = _context.settings.storage.empty() ? contains(stringField(entry, "content"), "images")
 														: storage == _context.settings.storage;
-		if (!wanted)
+		if (!selected)
 			continue;
 		for (sdk::NodeInfo& node : nodes)
 		{
@@ -98,15 +98,15 @@ void NodeInventory::fillTemplates(std::vector<sdk::NodeInfo>& nodes, const std::
 std::vector<sdk::NodeInfo> NodeInventory::listNodes()
 {
 	std::vector<ClusterNode> cluster = clusterNodes();
-	std::vector<std::string> wanted = _context.settings.nodes;
-	if (wanted.empty())
+	std::vector<std::string> selected = _context.settings.nodes;
+	if (selected.empty())
 	{
 		for (const ClusterNode& node : cluster)
-			wanted.push_back(node.name);
+			selected.push_back(node.name);
 	}
 
 	std::vector<sdk::NodeInfo> nodes;
-	for (const std::string& name : wanted)
+	for (const std::string& name : selected)
 	{
 		sdk::NodeInfo node;
 		node.name = name;
@@ -155,13 +155,13 @@ sdk::HealthReport NodeInventory::checkHealth()
 		Poco::JSON::Object::Ptr version = asObject(_context.api.get("/version"));
 		std::vector<ClusterNode> cluster = clusterNodes();
 		report.detail = "Proxmox VE " + stringField(version, "version") + " at " + _context.settings.apiUrl;
-		std::vector<std::string> wanted = _context.settings.nodes;
-		if (wanted.empty())
+		std::vector<std::string> selected = _context.settings.nodes;
+		if (selected.empty())
 		{
 			for (const ClusterNode& node : cluster)
-				wanted.push_back(node.name);
+				selected.push_back(node.name);
 		}
-		for (const std::string& name : wanted)
+		for (const std::string& name : selected)
 		{
 			auto match
 				= std::find_if(cluster.begin(), cluster.end(), [&](const ClusterNode& c) { return c.name == name; });

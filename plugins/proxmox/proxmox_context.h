@@ -10,7 +10,7 @@
 namespace gpucloud::plugins::proxmox
 {
 
-/// What every part of the backend shares: the settings, the API client, the task waiter and the host's logger.
+/// Shared state of the backend's parts: the settings, the API client, the task waiter and the host's logger.
 struct ProxmoxContext
 {
 	const ProxmoxSettings& settings;

@@ -11,7 +11,7 @@
 namespace gpucloud::plugins::proxmox
 {
 
-/// How the plugin checks the server certificate of the Proxmox API.
+/// Check of the Proxmox API's server certificate.
 enum class TlsMode
 {
 	SystemCa,     ///< the system's trusted CA store and the host name
@@ -20,7 +20,7 @@ enum class TlsMode
 	Insecure,     ///< no check at all; for labs only
 };
 
-/// Where a catalogue template lives in Proxmox: a template VM on one node.
+/// Location of a catalogue template in Proxmox: a template VM on one node.
 struct TemplateLocation
 {
 	std::string node;

@@ -41,7 +41,7 @@ public:
 	explicit VmLocator(const ProxmoxContext& context);
 
 	/// Finds the VM of `ref`: by backendId on ref.node first, then anywhere in the cluster, then by ref.vmId.
-	/// A VM whose recorded server id differs from a non-empty ref.vmId is somebody else's and is not returned.
+	/// A VM whose recorded server id differs from a non-empty ref.vmId belongs to another owner and is not returned.
 	std::optional<LocatedVm> find(const sdk::VmRef& ref);
 
 	/// Finds the VM whose description records `vmId`.

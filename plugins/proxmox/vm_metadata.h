@@ -9,7 +9,7 @@ namespace gpucloud::plugins::proxmox
 /// Tag that marks the VMs this plugin created, so that lookups read only their configuration.
 constexpr const char* kManagedTag = "gpucloud";
 
-/// What the plugin records in a VM's description: the server's VM id and the GPU addresses it was given. The
+/// Data the plugin records in a VM's description: the server's VM id and the GPU addresses it was given. The
 /// description is set by the clone call itself, so even a VM whose create was interrupted right after the clone can
 /// be found again by its server id.
 struct VmMetadata

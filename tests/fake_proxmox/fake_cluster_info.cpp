@@ -199,18 +199,18 @@ Poco::Dynamic::Var FakeCluster::clusterResources(const FakeRequest& request)
 
 Poco::Dynamic::Var FakeCluster::nextId(const FakeRequest& request)
 {
-	std::string wanted = schema::single(request.params, "vmid");
-	if (!wanted.empty())
+	std::string requested = schema::single(request.params, "vmid");
+	if (!requested.empty())
 	{
-		std::int64_t id = std::stoll(wanted);
+		std::int64_t id = std::stoll(requested);
 		if (_vms.count(id))
-			throw paramError("vmid", "VM " + wanted + " already exists");
-		return wanted;
+			throw paramError("vmid", "VM " + requested + " already exists");
+		return requested;
 	}
 	std::int64_t id = lowestFreeVmid();
 	if (!_nextIdThieves.empty())
 	{
-		// Another client takes the id right after this answer: nextid reserves nothing.
+		// Another client takes the id right after this reply, because nextid reserves nothing.
 		std::string node = _nextIdThieves.front();
 		_nextIdThieves.erase(_nextIdThieves.begin());
 		FakeVm vm;

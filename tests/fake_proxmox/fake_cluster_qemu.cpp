@@ -336,10 +336,10 @@ Poco::Dynamic::Var FakeCluster::resizeDisk(const FakeRequest& request, const std
 		if (option.find("media=cdrom") != std::string::npos)
 			throw dieError("you can't resize a cdrom");
 		double current = sizeInGib(propertyOf(option, "size"));
-		double wanted = size[0] == '+' ? current + sizeInGib(size.substr(1)) : sizeInGib(size);
-		if (wanted < current)
+		double newSize = size[0] == '+' ? current + sizeInGib(size.substr(1)) : sizeInGib(size);
+		if (newSize < current)
 			throw dieError("shrinking disks is not supported");
-		target->config[disk] = replaceProperty(option, "size", formatGib(wanted));
+		target->config[disk] = replaceProperty(option, "size", formatGib(newSize));
 		return "OK";
 	};
 

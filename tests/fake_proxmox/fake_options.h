@@ -41,7 +41,7 @@ struct FakeTemplateOptions
 	std::uint64_t diskGb = 32;
 	std::string storage = "local-lvm";
 	std::string bios = "seabios";  ///< "ovmf" without efidisk0 makes every start end with WARNINGS: 1
-	std::string rawHostpci;        ///< a raw hostpci0 (host=...) that only root@pam may clone
+	std::string rawHostpci = "";   ///< a raw hostpci0 (host=...) that only root@pam may clone
 };
 
 /// One GPU of a node; `mapping` groups GPUs into a cluster PCI mapping (a pool when it has several per node).

@@ -31,7 +31,7 @@ std::optional<sdk::GpuDevice> findGpu(const std::vector<sdk::NodeInfo>& nodes, c
 
 sdk::VmRef refOf(const sdk::VmSpec& spec, const sdk::CreatedVm& created)
 {
-	return sdk::VmRef{spec.vmId, spec.node, created.backendId};
+	return sdk::VmRef{spec.vmId, spec.node, created.backendId, {}};
 }
 
 } // namespace
@@ -48,6 +48,8 @@ class ProxmoxBackendTest : public CppUnit::TestFixture
 	CPPUNIT_TEST(startReportsRoutableAddress);
 	CPPUNIT_TEST(gpusFreeAfterStop);
 	CPPUNIT_TEST(gpusFreeAfterDestroy);
+	CPPUNIT_TEST(startAttachesOtherGpu);
+	CPPUNIT_TEST(startWithHeldGpuRejected);
 	CPPUNIT_TEST(destroyIsIdempotent);
 	CPPUNIT_TEST(destroyUsesQueryString);
 	CPPUNIT_TEST(rebootRunningVm);
@@ -165,7 +167,7 @@ public:
 		auto backend = makeBackend(server, host);
 		sdk::VmSpec spec = makeSpec("11111111-aaaa-4bbb-8ccc-000000000004");
 		sdk::CreatedVm created = backend->createVm(spec);
-		sdk::VmStatus status = backend->getVmStatus(sdk::VmRef{spec.vmId, "", ""});
+		sdk::VmStatus status = backend->getVmStatus(sdk::VmRef{spec.vmId, "", "", {}});
 		CPPUNIT_ASSERT_EQUAL(created.backendId, status.backendId);
 		CPPUNIT_ASSERT_EQUAL(spec.vmId, status.vmId);
 		CPPUNIT_ASSERT_EQUAL(std::uint64_t(64), status.diskGb);
@@ -220,6 +222,48 @@ public:
 		CPPUNIT_ASSERT(findGpu(backend->listNodes(), "pve1", "a40/0000:c1:00.0")->assignedVmId.empty());
 	}
 
+	void startAttachesOtherGpu()
+	{
+		FakeProxmoxServer server(fastOptions());
+		RecordingHost host;
+		auto backend = makeBackend(server, host);
+		sdk::VmSpec spec = makeSpec("11111111-aaaa-4bbb-8ccc-000000000019", "pve1", {"a40/0000:41:00.0"});
+		sdk::VmRef ref = refOf(spec, backend->createVm(spec));
+		ref.gpuAddresses = {"a40/0000:c1:00.0", "a40/0000:41:00.0"};
+		backend->startVm(ref);
+		auto config = server.cluster().vmConfig(100);
+		CPPUNIT_ASSERT_EQUAL(std::string("mapping=a40,pcie=1"), config["hostpci1"]);
+		CPPUNIT_ASSERT(backend->getVmStatus(ref).gpuAddresses == ref.gpuAddresses);
+		std::optional<sdk::GpuDevice> gpu = findGpu(backend->listNodes(), "pve1", "a40/0000:c1:00.0");
+		CPPUNIT_ASSERT_EQUAL(spec.vmId, gpu->assignedVmId);
+
+		backend->stopVm(ref, std::chrono::seconds(0));
+		ref.gpuAddresses = {"a40/0000:c1:00.0"};
+		backend->startVm(ref);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(0), server.cluster().vmConfig(100).count("hostpci1"));
+		ref.gpuAddresses = {"h100"};
+		backend->stopVm(ref, std::chrono::seconds(0));
+		sdk::BackendError error = expectBackendError([&] { backend->startVm(ref); });
+		CPPUNIT_ASSERT(error.kind() == sdk::ErrorKind::InvalidRequest);
+	}
+
+	void startWithHeldGpuRejected()
+	{
+		FakeProxmoxServer server(fastOptions());
+		RecordingHost host;
+		auto backend = makeBackend(server, host);
+		sdk::VmSpec holder = makeSpec("11111111-aaaa-4bbb-8ccc-000000000020", "pve1", {"a40/0000:41:00.0"});
+		sdk::VmSpec other = makeSpec("11111111-aaaa-4bbb-8ccc-000000000021", "pve1", {"a40/0000:41:00.0"});
+		sdk::VmRef holderRef = refOf(holder, backend->createVm(holder));
+		sdk::VmRef otherRef = refOf(other, backend->createVm(other));
+		backend->startVm(holderRef);
+		// The pool still has a free device, but the address the server chose is taken.
+		sdk::BackendError error = expectBackendError([&] { backend->startVm(otherRef); });
+		CPPUNIT_ASSERT(error.kind() == sdk::ErrorKind::CapacityExhausted);
+		CPPUNIT_ASSERT(std::string(error.what()).find("a40/0000:41:00.0") != std::string::npos);
+		CPPUNIT_ASSERT(!server.cluster().isRunning(101));
+	}
+
 	void destroyIsIdempotent()
 	{
 		FakeProxmoxServer server(fastOptions());
@@ -229,7 +273,7 @@ public:
 		sdk::VmRef ref = refOf(spec, backend->createVm(spec));
 		backend->destroyVm(ref);
 		backend->destroyVm(ref);
-		backend->destroyVm(sdk::VmRef{"never-created", "pve1", "4242"});
+		backend->destroyVm(sdk::VmRef{"never-created", "pve1", "4242", {}});
 		CPPUNIT_ASSERT(!server.cluster().hasVm(100));
 	}
 
@@ -336,7 +380,7 @@ public:
 		RecordingHost host;
 		auto backend = makeBackend(server, host);
 		sdk::BackendError error
-			= expectBackendError([&] { backend->getVmStatus(sdk::VmRef{"gone-vm", "pve1", "555"}); });
+			= expectBackendError([&] { backend->getVmStatus(sdk::VmRef{"gone-vm", "pve1", "555", {}}); });
 		CPPUNIT_ASSERT(error.kind() == sdk::ErrorKind::NotFound);
 		CPPUNIT_ASSERT(std::string(error.what()).find("gone-vm") != std::string::npos);
 	}

@@ -43,6 +43,7 @@ class ProxmoxFaultTest : public CppUnit::TestFixture
 	CPPUNIT_TEST(cloneDeadlineNotRetried);
 	CPPUNIT_TEST(startWarningsSucceed);
 	CPPUNIT_TEST(exhaustedGpuPoolCapacity);
+	CPPUNIT_TEST(createWithHeldGpuRejected);
 	CPPUNIT_TEST(badTokenSecret);
 	CPPUNIT_TEST(badTokenSecretNewServer);
 	CPPUNIT_TEST(missingPrivilege);
@@ -71,7 +72,7 @@ public:
 		RecordingHost host;
 		auto backend = makeBackend(server, host);
 		sdk::VmSpec spec = makeSpec("22222222-aaaa-4bbb-8ccc-000000000002");
-		sdk::VmRef ref{spec.vmId, "pve1", backend->createVm(spec).backendId};
+		sdk::VmRef ref{spec.vmId, "pve1", backend->createVm(spec).backendId, {}};
 		// Another writer holds the flock longer than the resize task waits (400 ms): the first task fails.
 		server.cluster().holdLock(100, std::chrono::milliseconds(700));
 		backend->resizeDisk(ref, 80);
@@ -85,7 +86,7 @@ public:
 		RecordingHost host;
 		auto backend = makeBackend(server, host, {{"lock_timeout", "300ms"}});
 		sdk::VmSpec spec = makeSpec("22222222-aaaa-4bbb-8ccc-000000000003");
-		sdk::VmRef ref{spec.vmId, "pve1", backend->createVm(spec).backendId};
+		sdk::VmRef ref{spec.vmId, "pve1", backend->createVm(spec).backendId, {}};
 		server.cluster().setLockField(100, "backup");
 		sdk::BackendError error = expectBackendError([&] { backend->startVm(ref); });
 		CPPUNIT_ASSERT(error.kind() == sdk::ErrorKind::Conflict);
@@ -114,7 +115,7 @@ public:
 		RecordingHost host;
 		auto backend = makeBackend(server, host);
 		sdk::VmSpec spec = makeSpec("22222222-aaaa-4bbb-8ccc-000000000005");
-		sdk::VmRef ref{spec.vmId, "pve1", backend->createVm(spec).backendId};
+		sdk::VmRef ref{spec.vmId, "pve1", backend->createVm(spec).backendId, {}};
 		FakeHttpFault lost{"POST", "/status/start", 596, "Connection timed out"};
 		lost.applyFirst = true;
 		server.addFault(lost);
@@ -129,7 +130,7 @@ public:
 		RecordingHost host;
 		auto backend = makeBackend(server, host);
 		sdk::VmSpec spec = makeSpec("22222222-aaaa-4bbb-8ccc-000000000006", "pve2");
-		sdk::VmRef ref{spec.vmId, "pve2", backend->createVm(spec).backendId};
+		sdk::VmRef ref{spec.vmId, "pve2", backend->createVm(spec).backendId, {}};
 		server.cluster().setNodeState("pve2", FakeNodeState::Offline);
 		sdk::BackendError error = expectBackendError([&] { backend->getVmStatus(ref); });
 		CPPUNIT_ASSERT(error.kind() == sdk::ErrorKind::Unavailable);
@@ -189,7 +190,7 @@ public:
 		RecordingHost host;
 		auto backend = makeBackend(server, host);
 		sdk::VmSpec spec = makeSpec("22222222-aaaa-4bbb-8ccc-000000000010");
-		sdk::VmRef ref{spec.vmId, "pve1", backend->createVm(spec).backendId};
+		sdk::VmRef ref{spec.vmId, "pve1", backend->createVm(spec).backendId, {}};
 		server.cluster().warnNextTask("qmstart", 2);
 		backend->startVm(ref);
 		CPPUNIT_ASSERT(server.cluster().isRunning(100));
@@ -205,11 +206,33 @@ public:
 		auto backend = makeBackend(server, host);
 		sdk::VmSpec first = makeSpec("22222222-aaaa-4bbb-8ccc-000000000011", "pve2", {"a40"});
 		sdk::VmSpec second = makeSpec("22222222-aaaa-4bbb-8ccc-000000000012", "pve2", {"a40"});
-		backend->startVm(sdk::VmRef{first.vmId, "pve2", backend->createVm(first).backendId});
-		sdk::VmRef secondRef{second.vmId, "pve2", backend->createVm(second).backendId};
-		sdk::BackendError error = expectBackendError([&] { backend->startVm(secondRef); });
+		sdk::VmRef firstRef{first.vmId, "pve2", backend->createVm(first).backendId, {}};
+		sdk::VmRef secondRef{second.vmId, "pve2", backend->createVm(second).backendId, {}};
+		backend->startVm(firstRef);
+		sdk::BackendError held = expectBackendError([&] { backend->startVm(secondRef); });
+		CPPUNIT_ASSERT(held.kind() == sdk::ErrorKind::CapacityExhausted);
+		CPPUNIT_ASSERT(contains(held.what(), "GPU 'a40' on node 'pve2'"));
+		CPPUNIT_ASSERT(!server.cluster().isRunning(101));
+
+		// When Proxmox itself finds the pool exhausted at start, the task error maps to the same kind.
+		backend->stopVm(firstRef, std::chrono::seconds(0));
+		server.cluster().failNextTask("qmstart", "could not find a free device for 'hostpci0'");
+		sdk::BackendError exhausted = expectBackendError([&] { backend->startVm(secondRef); });
+		CPPUNIT_ASSERT(exhausted.kind() == sdk::ErrorKind::CapacityExhausted);
+		CPPUNIT_ASSERT(contains(exhausted.what(), "could not find a free device for 'hostpci0'"));
+	}
+
+	void createWithHeldGpuRejected()
+	{
+		FakeProxmoxServer server(fastOptions());
+		RecordingHost host;
+		auto backend = makeBackend(server, host);
+		sdk::VmSpec holder = makeSpec("22222222-aaaa-4bbb-8ccc-000000000016", "pve2", {"a40"});
+		backend->startVm(sdk::VmRef{holder.vmId, "pve2", backend->createVm(holder).backendId, {}});
+		sdk::BackendError error
+			= expectBackendError([&] { backend->createVm(makeSpec("22222222-aaaa-4bbb-8ccc-000000000017", "pve2", {"a40"})); });
 		CPPUNIT_ASSERT(error.kind() == sdk::ErrorKind::CapacityExhausted);
-		CPPUNIT_ASSERT(contains(error.what(), "could not find a free device for 'hostpci0'"));
+		CPPUNIT_ASSERT_EQUAL(1, server.cluster().finishedTasks("qmclone"));
 	}
 
 	void badTokenSecret()
@@ -266,13 +289,13 @@ public:
 		auto backend = makeBackend(server, host);
 		sdk::VmSpec spec = makeSpec("22222222-aaaa-4bbb-8ccc-000000000015");
 		sdk::CreatedVm created = backend->createVm(spec);
-		// The server believes the VM is on pve2; Proxmox answers "does not exist" there and the plugin looks it up.
-		sdk::VmStatus status = backend->getVmStatus(sdk::VmRef{spec.vmId, "pve2", created.backendId});
+		// The server records the VM on pve2. Proxmox reports "does not exist" there, and the plugin looks the VM up.
+		sdk::VmStatus status = backend->getVmStatus(sdk::VmRef{spec.vmId, "pve2", created.backendId, {}});
 		CPPUNIT_ASSERT_EQUAL(std::string("pve1"), status.node);
-		// A VM id reused by somebody else is not ours.
+		// A Proxmox VM id that another owner reused is not this VM.
 		server.cluster().createForeignVm(450, "pve1", "other");
 		sdk::BackendError error
-			= expectBackendError([&] { backend->getVmStatus(sdk::VmRef{"33333333-0000", "pve1", "100"}); });
+			= expectBackendError([&] { backend->getVmStatus(sdk::VmRef{"33333333-0000", "pve1", "100", {}}); });
 		CPPUNIT_ASSERT(error.kind() == sdk::ErrorKind::NotFound);
 	}
 

@@ -24,7 +24,7 @@ public:
 		auto backend = loader.load("pve", "proxmox", pluginConfig(server), host);
 		CPPUNIT_ASSERT_EQUAL(std::string("proxmox"), backend->info().name);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), backend->listNodes().size());
-		sdk::BackendError error = expectBackendError([&] { backend->getVmStatus(sdk::VmRef{"x", "pve1", "4040"}); });
+		sdk::BackendError error = expectBackendError([&] { backend->getVmStatus(sdk::VmRef{"x", "pve1", "4040", {}}); });
 		CPPUNIT_ASSERT(error.kind() == sdk::ErrorKind::NotFound);
 	}
 

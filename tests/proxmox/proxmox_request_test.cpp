@@ -3,7 +3,9 @@
 
 #include <cppunit/extensions/HelperMacros.h>
 
+#include <Poco/AutoPtr.h>
 #include <Poco/Dynamic/Var.h>
+#include <Poco/Util/IniFileConfiguration.h>
 
 #include "api_error.h"
 #include "guest_agent.h"
@@ -64,6 +66,7 @@ class ProxmoxRequestTest : public CppUnit::TestFixture
 	CPPUNIT_TEST(settingsParsed);
 	CPPUNIT_TEST(settingsErrorsNameFullKey);
 	CPPUNIT_TEST(settingsSecretFile);
+	CPPUNIT_TEST(exampleConfigurationParses);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -335,6 +338,40 @@ public:
 		unreadable.erase("token_secret");
 		unreadable["token_secret_file"] = "/nonexistent/secret";
 		CPPUNIT_ASSERT(settingsError(unreadable).find("backends.pve.token_secret_file") != std::string::npos);
+	}
+
+	void exampleConfigurationParses()
+	{
+		Poco::AutoPtr<Poco::Util::IniFileConfiguration> ini
+			= new Poco::Util::IniFileConfiguration(std::string(GPUCLOUD_SOURCE_DIR) + "/config/examples/proxmox.ini");
+		sdk::ConfigMap config;
+		Poco::Util::AbstractConfiguration::Keys keys;
+		ini->keys("backends.pve1", keys);
+		for (const std::string& key : keys)
+		{
+			// gpu.a40.type and template.9000 are nested in Poco's view of the file.
+			Poco::Util::AbstractConfiguration::Keys nested;
+			ini->keys("backends.pve1." + key, nested);
+			if (nested.empty())
+				config[key] = ini->getString("backends.pve1." + key);
+			for (const std::string& child : nested)
+			{
+				Poco::Util::AbstractConfiguration::Keys leaves;
+				ini->keys("backends.pve1." + key + "." + child, leaves);
+				if (leaves.empty())
+					config[key + "." + child] = ini->getString("backends.pve1." + key + "." + child);
+				for (const std::string& leaf : leaves)
+					config[key + "." + child + "." + leaf] = ini->getString("backends.pve1." + key + "." + child + "." + leaf);
+			}
+		}
+		// The example reads the secret from a file that exists only on a real server.
+		config.erase("token_secret_file");
+		config["token_secret"] = "example";
+		ProxmoxSettings settings = parseSettings("pve1", config);
+		CPPUNIT_ASSERT(settings.tlsMode == TlsMode::Fingerprint);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), settings.templates.size());
+		CPPUNIT_ASSERT_EQUAL(std::uint64_t(46068), settings.gpuTypes.at("a40").vramMb);
+		CPPUNIT_ASSERT_EQUAL(std::string("5090"), settings.gpuTypes.at("rtx5090").type);
 	}
 };
 

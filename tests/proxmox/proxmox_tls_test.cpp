@@ -137,7 +137,7 @@ public:
 			auto backend = makeBackend(server, host);
 			sdk::VmSpec spec = makeSpec("55555555-aaaa-4bbb-8ccc-000000000001", "pve1", {"a40/0000:41:00.0"});
 			spec.credentials.password = password;
-			sdk::VmRef ref{spec.vmId, "pve1", backend->createVm(spec).backendId};
+			sdk::VmRef ref{spec.vmId, "pve1", backend->createVm(spec).backendId, {}};
 			server.cluster().warnNextTask("qmstart", 1);
 			backend->startVm(ref);
 			backend->getVmStatus(ref);
@@ -146,7 +146,7 @@ public:
 			backend->rebootVm(ref);
 			backend->destroyVm(ref);
 			server.cluster().setNodeState("pve2", FakeNodeState::Slow);
-			messages.push_back(expectBackendError([&] { backend->getVmStatus(sdk::VmRef{"x", "pve2", "777"}); }).what());
+			messages.push_back(expectBackendError([&] { backend->getVmStatus(sdk::VmRef{"x", "pve2", "777", {}}); }).what());
 		}
 		auto wrongSecret = makeBackend(server, host, {{"token_secret", secret + "-x"}});
 		messages.push_back(expectBackendError([&] { wrongSecret->listNodes(); }).what());

@@ -4,7 +4,7 @@
 #   run_conformance.sh FAKE_SERVER CONFORMANCE_KIT PLUGIN_LIBRARY [kit arguments...]
 #
 # The fake server writes the plugin's configuration (URL, token, pinned fingerprint) to an INI file that the kit
-# reads; the server and the file are removed when the script ends.
+# reads. The server and the file are removed when the script ends.
 set -euo pipefail
 
 fake_server=$1
