@@ -63,7 +63,9 @@ std::vector<MappedDevice> GpuInventory::mappedDevices()
 			++perNode[device.node];
 			devices.push_back(device);
 		}
-		// A mapping with one device on a node is addressed by its name; a pool by name and PCI path.
+		// A mapping with one device on a node is addressed by its name, a pool by name and PCI path.
+		// NOTE: in a pool, Proxmox starts a VM with the first free device, which may not be the one whose address the
+		// server chose; only the number of devices in use is exact. One mapping per GPU avoids that.
 		for (std::size_t j = first; j < devices.size(); ++j)
 		{
 			MappedDevice& device = devices[j];
