@@ -45,7 +45,7 @@ std::string extractAuthValue(const std::string& header, const std::string& key)
 		if (after < header.size() && (header[after] == '=' || header[after] == ' '))
 		{
 			std::size_t end = header.find(';', after + 1);
-			return percentDecode(header.substr(after + 1, end == std::string::npos ? std::string::npos : end - after - 1));
+			return uriUnescape(header.substr(after + 1, end == std::string::npos ? std::string::npos : end - after - 1));
 		}
 		at = header.find(key, at + 1);
 	}

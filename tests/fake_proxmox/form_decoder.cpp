@@ -46,6 +46,24 @@ std::vector<std::string> splitAny(const std::string& text, const std::string& se
 
 } // namespace
 
+std::string uriUnescape(const std::string& text)
+{
+	std::string decoded;
+	for (std::size_t i = 0; i < text.size(); ++i)
+	{
+		if (text[i] == '%' && i + 2 < text.size() && hexValue(text[i + 1]) >= 0 && hexValue(text[i + 2]) >= 0)
+		{
+			decoded += static_cast<char>(hexValue(text[i + 1]) * 16 + hexValue(text[i + 2]));
+			i += 2;
+		}
+		else
+		{
+			decoded += text[i];
+		}
+	}
+	return decoded;
+}
+
 std::string percentDecode(const std::string& text)
 {
 	std::string decoded;
@@ -56,7 +74,7 @@ std::string percentDecode(const std::string& text)
 		{
 			decoded += ' ';
 		}
-		else if (c == '%' && i + 2 < text.size() + 0 && hexValue(text[i + 1]) >= 0 && hexValue(text[i + 2]) >= 0)
+		else if (c == '%' && i + 2 < text.size() && hexValue(text[i + 1]) >= 0 && hexValue(text[i + 2]) >= 0)
 		{
 			decoded += static_cast<char>(hexValue(text[i + 1]) * 16 + hexValue(text[i + 2]));
 			i += 2;

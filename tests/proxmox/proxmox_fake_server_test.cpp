@@ -13,6 +13,7 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/StreamCopier.h>
+#include <Poco/URI.h>
 
 #include "proxmox_test_support.h"
 
@@ -202,6 +203,12 @@ public:
 		Reply clone = call(server, "POST", "/api2/json/nodes/pve1/qemu/9000/clone", "newid=500", cookie);
 		CPPUNIT_ASSERT_EQUAL(200, clone.status);
 		CPPUNIT_ASSERT(contains(data(clone), ":qmclone:9000:root@pam:"));
+		// A valid ticket renews itself when sent as the password.
+		std::string encodedTicket;
+		Poco::URI::encode(ticket->getValue<std::string>("ticket"), "+/=:@!", encodedTicket);
+		Reply renewal = call(server, "POST", "/api2/json/access/ticket", "username=root@pam&password=" + encodedTicket,
+			Headers{});
+		CPPUNIT_ASSERT_EQUAL(200, renewal.status);
 		Reply badLogin = call(server, "POST", "/api2/json/access/ticket", "username=root@pam&password=x", Headers{});
 		CPPUNIT_ASSERT_EQUAL(401, badLogin.status);
 		CPPUNIT_ASSERT_EQUAL(std::string("authentication failure"), badLogin.reason);
