@@ -29,7 +29,7 @@ ProxmoxBackend::ProxmoxBackend(const sdk::BackendContext& context)
 	, _gpus(_context, _locator)
 	, _observer(_context, _locator, _agent)
 	, _nodes(_context, _locator, _gpus, _observer)
-	, _provisioner(_context, _locator, _allocator, _gpus, _observer)
+	, _provisioner(_context, _locator, _allocator, _gpus)
 	, _power(_context, _locator, _agent, _gpus, _observer)
 {
 }

@@ -56,9 +56,10 @@ sdk::VmStatus VmObserver::describe(const LocatedVm& vm)
 	status.backendId = std::to_string(vm.vmid);
 	status.power = powerOf(current);
 	status.diskGb = parseDiskSizeGb(stringField(vm.config, _context.settings.disk));
-	status.gpuAddresses = GpuInventory::vmGpuAddresses(vm);
 	if (status.power == sdk::PowerState::Running || status.power == sdk::PowerState::Paused)
 	{
+		// Proxmox assigns mapped devices at start, so only a running or paused VM holds its GPUs.
+		status.gpuAddresses = GpuInventory::vmGpuAddresses(vm);
 		double maxMemory = doubleField(current, "maxmem");
 		status.cpuPercent = doubleField(current, "cpu") * 100.0;
 		status.ramPercent = maxMemory > 0 ? doubleField(current, "mem") * 100.0 / maxMemory : -1;

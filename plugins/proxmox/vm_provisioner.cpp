@@ -54,8 +54,8 @@ private:
 } // namespace
 
 VmProvisioner::VmProvisioner(const ProxmoxContext& context, VmLocator& locator, VmidAllocator& allocator,
-	GpuInventory& gpus, VmObserver& observer)
-	: _context(context), _locator(locator), _allocator(allocator), _gpus(gpus), _observer(observer)
+	GpuInventory& gpus)
+	: _context(context), _locator(locator), _allocator(allocator), _gpus(gpus)
 {
 }
 
@@ -81,10 +81,8 @@ sdk::CreatedVm VmProvisioner::create(const sdk::VmSpec& spec)
 	std::shared_ptr<std::mutex> vmLock = createLock(spec.vmId);
 	std::lock_guard<std::mutex> serialized(*vmLock);
 
+	// A stopped VM holds no GPU, so GPUs that a running VM holds now are checked at start, not here.
 	std::optional<LocatedVm> existing = _locator.findByVmId(spec.vmId);
-	// The server allocated these GPUs as free; a running VM holding one means its records are out of date.
-	_gpus.requireFree(spec.node, spec.gpuAddresses, existing ? existing->vmid : 0,
-		spec.gpuAddresses.empty() ? std::vector<LocatedVm>{} : _observer.runningVms());
 	std::int64_t vmid = 0;
 	std::string node = source.node;
 	if (existing)

@@ -10,7 +10,6 @@
 #include "gpucloud/sdk/types.h"
 #include "proxmox_context.h"
 #include "vm_locator.h"
-#include "vm_observer.h"
 #include "vmid_allocator.h"
 
 namespace gpucloud::plugins::proxmox
@@ -22,8 +21,7 @@ namespace gpucloud::plugins::proxmox
 class VmProvisioner
 {
 public:
-	VmProvisioner(const ProxmoxContext& context, VmLocator& locator, VmidAllocator& allocator, GpuInventory& gpus,
-		VmObserver& observer);
+	VmProvisioner(const ProxmoxContext& context, VmLocator& locator, VmidAllocator& allocator, GpuInventory& gpus);
 
 	sdk::CreatedVm create(const sdk::VmSpec& spec);
 
@@ -41,7 +39,6 @@ private:
 	VmLocator& _locator;
 	VmidAllocator& _allocator;
 	GpuInventory& _gpus;
-	VmObserver& _observer;
 
 	std::mutex _locksMutex;
 	std::map<std::string, std::weak_ptr<std::mutex>> _createLocks;

@@ -43,7 +43,7 @@ class ProxmoxFaultTest : public CppUnit::TestFixture
 	CPPUNIT_TEST(cloneDeadlineNotRetried);
 	CPPUNIT_TEST(startWarningsSucceed);
 	CPPUNIT_TEST(exhaustedGpuPoolCapacity);
-	CPPUNIT_TEST(createWithHeldGpuRejected);
+	CPPUNIT_TEST(createWithHeldGpuAccepted);
 	CPPUNIT_TEST(badTokenSecret);
 	CPPUNIT_TEST(badTokenSecretNewServer);
 	CPPUNIT_TEST(missingPrivilege);
@@ -222,17 +222,18 @@ public:
 		CPPUNIT_ASSERT(contains(exhausted.what(), "could not find a free device for 'hostpci0'"));
 	}
 
-	void createWithHeldGpuRejected()
+	void createWithHeldGpuAccepted()
 	{
 		FakeProxmoxServer server(fastOptions());
 		RecordingHost host;
 		auto backend = makeBackend(server, host);
 		sdk::VmSpec holder = makeSpec("22222222-aaaa-4bbb-8ccc-000000000016", "pve2", {"a40"});
 		backend->startVm(sdk::VmRef{holder.vmId, "pve2", backend->createVm(holder).backendId, {}});
-		sdk::BackendError error
-			= expectBackendError([&] { backend->createVm(makeSpec("22222222-aaaa-4bbb-8ccc-000000000017", "pve2", {"a40"})); });
-		CPPUNIT_ASSERT(error.kind() == sdk::ErrorKind::CapacityExhausted);
-		CPPUNIT_ASSERT_EQUAL(1, server.cluster().finishedTasks("qmclone"));
+		// A stopped VM holds no GPU: the create succeeds, and only its start would fail.
+		sdk::VmSpec other = makeSpec("22222222-aaaa-4bbb-8ccc-000000000017", "pve2", {"a40"});
+		sdk::VmRef otherRef{other.vmId, "pve2", backend->createVm(other).backendId, {}};
+		CPPUNIT_ASSERT(backend->getVmStatus(otherRef).gpuAddresses.empty());
+		CPPUNIT_ASSERT_EQUAL(2, server.cluster().finishedTasks("qmclone"));
 	}
 
 	void badTokenSecret()
