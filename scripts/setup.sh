@@ -8,7 +8,7 @@ packages=(
 	libpoco-dev libssl-dev openssl
 	libboost-dev libboost-filesystem-dev
 	libcppunit-dev
-	libvirt-dev libvirt-clients
+	libvirt-dev libvirt-clients libxml2-dev
 	libsqlite3-dev libpq-dev postgresql
 	libsodium-dev
 	curl python3

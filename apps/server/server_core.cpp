@@ -7,12 +7,14 @@
 #include <Poco/Util/IniFileConfiguration.h>
 
 #include "auth/auth_settings.h"
+#include "catalogue/catalogue_module.h"
 #include "config/config_error.h"
 #include "db/migrator.h"
 #include "health/health_monitor.h"
 #include "http/dispatcher.h"
 #include "metrics/metrics_route.h"
 #include "plugin/plugin_loader.h"
+#include "pricing/static_pricing_provider.h"
 #include "ratelimit/memory_rate_limiter.h"
 
 namespace gpucloud::server
@@ -150,6 +152,7 @@ void ServerCore::installModules()
 						 "tokens will not survive a restart");
 
 	context.rateLimiter = std::make_shared<providers::MemoryRateLimiter>(readRateLimitSettings(context.section("rate_limits")));
+	catalogue::installCatalogueModule(context, providers::createPricingProvider);
 
 	config::ConfigSection& healthSection = context.section("health");
 	auto interval = std::chrono::milliseconds(healthSection.getInt("check_interval_ms", 5000, 100, 3600000));

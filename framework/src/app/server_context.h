@@ -35,7 +35,7 @@ struct ComponentHealth
 
 using HealthCheck = std::function<std::vector<ComponentHealth>()>;
 
-/// What the server's modules share while they are installed: the settings, the database, the backends, the
+/// Shared state of the server's modules while they are installed: the settings, the database, the backends, the
 /// router, and the services one module offers to the next. Modules are installed in dependency order; a field
 /// a module provides is set before the modules that use it are installed.
 struct ServerContext

@@ -7,7 +7,7 @@
 namespace gpucloud::auth
 {
 
-/// What a route requires of the caller. Each route declares one; the dispatcher checks it against the caller's
+/// Access level that a route requires of the caller. Each route declares one; the dispatcher checks it against the caller's
 /// credential in one place, so that no handler checks scopes on its own.
 enum class Permission
 {

@@ -5,7 +5,7 @@
 namespace gpucloud::config
 {
 
-/// Invalid configuration: the message names the full key and says what is expected. The server stops at start-up.
+/// Invalid configuration: the message names the full key and states what is expected. The server stops at start-up.
 class ConfigError : public std::runtime_error
 {
 public:

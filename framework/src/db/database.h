@@ -48,7 +48,7 @@ public:
 	template <class Work>
 	auto transaction(Work&& work) -> decltype(work(std::declval<Poco::Data::Session&>()));
 
-	/// Runs `SELECT 1`. Returns an empty string when the database answers, else the reason.
+	/// Runs `SELECT 1`. Returns an empty string when the database responds, else the reason.
 	std::string ping();
 
 	/// Closes every pooled session. Further calls fail.

@@ -22,7 +22,7 @@ public:
 
 	/// Applies the pending migrations and returns how many ran. Throws when one fails; that migration is rolled
 	/// back and the schema stays at the previous version. Throws std::runtime_error when the database is newer
-	/// than every migration this server knows.
+	/// than every migration this server contains.
 	int migrate();
 
 	/// Returns the version the database is at; 0 for an empty database.

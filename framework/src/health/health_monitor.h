@@ -13,7 +13,7 @@ namespace gpucloud::health
 {
 
 /// Checks the database, every backend and every module's health check on its own thread, every `interval`, and
-/// keeps the last report, so that GET /readyz answers at once and never calls a plugin on an HTTP thread.
+/// keeps the last report, so that GET /readyz responds at once and never calls a plugin on an HTTP thread.
 class HealthMonitor : public app::BackgroundService
 {
 public:

@@ -18,9 +18,9 @@ class Logger;
 namespace gpucloud::http
 {
 
-/// Runs one request through the API's rules, independently of the HTTP server library: route lookup (JSON 404 and
-/// 405 with Allow), authentication, rate limiting with RateLimit-* headers, the route's permission, the
-/// Content-Type check (415), the handler, and the mapping of every exception to a JSON error.
+/// Runs one request through the API's rules, independently of the HTTP server library. The steps are route lookup
+/// (JSON 404, and 405 with Allow), authentication, rate limiting with RateLimit-* headers, the route's permission,
+/// the Content-Type check (415) and the handler. Every exception becomes a JSON error.
 class Dispatcher
 {
 public:
@@ -30,7 +30,7 @@ public:
 	Dispatcher(const Router& router, std::shared_ptr<auth::Authenticator> authenticator,
 		std::shared_ptr<ratelimit::RateLimiter> rateLimiter, std::shared_ptr<metrics::MetricsRegistry> metrics = nullptr);
 
-	/// Never throws: any failure becomes an error response.
+	/// Returns the handler's response, or the error response that a failure maps to.
 	Response dispatch(Request& request) const;
 
 private:

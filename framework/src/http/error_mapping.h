@@ -8,10 +8,10 @@
 namespace gpucloud::http
 {
 
-/// Turns the exception in flight into the client's error response. This is the one place where exception types
-/// meet HTTP status codes: ApiError keeps its own; sdk::BackendError maps by kind (NotFound 404, Conflict and
-/// CapacityExhausted 409, Unavailable 503 with Retry-After, InvalidRequest 422, NotSupported 409, Fatal 502);
-/// anything else is a 500 whose body names only the request id. `serverFault` is set to true when the error is a server
+/// Turns the exception in flight into the client's error response, the one place where exception types meet HTTP
+/// status codes. An ApiError keeps its own status. An sdk::BackendError maps by kind: NotFound 404, Conflict and
+/// CapacityExhausted 409, Unavailable 503 with Retry-After, InvalidRequest 422, NotSupported 409, Fatal 502.
+/// Anything else is a 500 whose body names only the request id. `serverFault` is set to true when the error is a server
 /// fault worth a log line.
 Response errorResponse(std::exception_ptr error, const std::string& requestId, bool& serverFault);
 

@@ -16,7 +16,7 @@ namespace gpucloud::http
 
 using Handler = std::function<Response(Request&)>;
 
-/// What the dispatcher enforces before a handler runs.
+/// Access rules that the dispatcher enforces before a handler runs.
 struct RouteOptions
 {
 	auth::Permission permission = auth::Permission::Public;

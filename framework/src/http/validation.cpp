@@ -20,6 +20,24 @@ bool isInteger(const Poco::Dynamic::Var& value)
 	return value.isInteger() && !value.isBoolean();
 }
 
+/// Returns `number` when it lies in [min, max]; otherwise reports the bound it crosses through `fail`.
+template <class Fail>
+std::optional<std::int64_t> checkRange(const std::string& name, std::int64_t number, std::int64_t min, std::int64_t max,
+	Fail fail)
+{
+	if (number < min)
+	{
+		fail(name, "Input should be greater than or equal to " + std::to_string(min), "greater_than_equal");
+		return std::nullopt;
+	}
+	if (number > max)
+	{
+		fail(name, "Input should be less than or equal to " + std::to_string(max), "less_than_equal");
+		return std::nullopt;
+	}
+	return number;
+}
+
 } // namespace
 
 JsonFields::JsonFields(Poco::JSON::Object::Ptr object) : _object(std::move(object))
@@ -96,17 +114,8 @@ std::optional<std::int64_t> JsonFields::integer(const std::string& name, bool re
 		fail(name, "Input should be a valid integer", "int_type");
 		return std::nullopt;
 	}
-	if (number < min)
-	{
-		fail(name, "Input should be greater than or equal to " + std::to_string(min), "greater_than_equal");
-		return std::nullopt;
-	}
-	if (number > max)
-	{
-		fail(name, "Input should be less than or equal to " + std::to_string(max), "less_than_equal");
-		return std::nullopt;
-	}
-	return number;
+	return checkRange(name, number, min, max, [this](const std::string& field, const std::string& message,
+		const std::string& type) { fail(field, message, type); });
 }
 
 std::optional<double> JsonFields::number(const std::string& name, bool required)
@@ -202,17 +211,8 @@ std::optional<std::int64_t> QueryFields::integer(const std::string& name, std::i
 		fail(name, "Input should be a valid integer, unable to parse string as an integer", "int_parsing");
 		return std::nullopt;
 	}
-	if (number < min)
-	{
-		fail(name, "Input should be greater than or equal to " + std::to_string(min), "greater_than_equal");
-		return std::nullopt;
-	}
-	if (number > max)
-	{
-		fail(name, "Input should be less than or equal to " + std::to_string(max), "less_than_equal");
-		return std::nullopt;
-	}
-	return number;
+	return checkRange(name, number, min, max, [this](const std::string& field, const std::string& message,
+		const std::string& type) { fail(field, message, type); });
 }
 
 std::optional<double> QueryFields::number(const std::string& name, double min, double max)

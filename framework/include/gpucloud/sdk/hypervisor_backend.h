@@ -32,16 +32,19 @@ public:
 	/// Throws Unavailable when the backend as a whole cannot be reached.
 	virtual std::vector<NodeInfo> listNodes() = 0;
 
-	/// Creates a VM from spec.templateVmid on spec.node, assigns the GPUs in spec.gpuAddresses, delivers the
-	/// credentials and leaves the VM stopped. Idempotent per spec.vmId: when a VM with that id already exists on
+	/// Creates a VM from spec.templateVmid on spec.node, records the GPUs in spec.gpuAddresses in its
+	/// configuration, delivers the credentials and leaves the VM stopped. A VM holds its GPUs on the node only while
+	/// it runs (or is paused): the server allocates GPUs before it creates or starts a VM and frees them when the VM
+	/// stops, so a stopped VM blocks no GPU. Idempotent per spec.vmId: when a VM with that id already exists on
 	/// the backend, the call returns its reference instead of creating another one, so that the server can retry
 	/// an interrupted create.
-	/// Throws NotFound (node or template), CapacityExhausted (GPU taken, no storage), InvalidRequest, Unavailable,
+	/// Throws NotFound (node or template), CapacityExhausted (no storage), InvalidRequest, Unavailable,
 	/// Conflict or Fatal.
 	virtual CreatedVm createVm(const VmSpec& spec) = 0;
 
-	/// Powers the VM on. Starting a running VM succeeds. Throws NotFound, Conflict, CapacityExhausted (its GPUs
-	/// are in use elsewhere), Unavailable or Fatal.
+	/// Powers the VM on with the GPUs in vm.gpuAddresses (or, when that is empty, the GPUs it was created or last
+	/// started with). Starting a running VM succeeds. Throws NotFound, Conflict, CapacityExhausted (a GPU is held
+	/// by another running VM), InvalidRequest (a GPU does not exist on the node), Unavailable or Fatal.
 	virtual void startVm(const VmRef& vm) = 0;
 
 	/// Powers the VM off: with Capability::GracefulShutdown, an ACPI shutdown first and a forced power-off after
@@ -72,7 +75,7 @@ public:
 	virtual HealthReport checkHealth() = 0;
 };
 
-/// What the server passes to a plugin's factory.
+/// Arguments of a plugin's factory.
 struct BackendContext
 {
 	std::string instanceName;  ///< the `<name>` of `backends.<name>`

@@ -73,7 +73,7 @@ enum class NodeStatus
 	Offline,
 };
 
-/// A hypervisor host as the backend sees it.
+/// A hypervisor host as the backend reports it.
 struct NodeInfo
 {
 	std::string name;  ///< unique across all backends of one server
@@ -120,6 +120,10 @@ struct VmRef
 	std::string vmId;
 	std::string node;
 	std::string backendId;
+	/// GPUs the server has allocated to the VM now. startVm() attaches these; they may differ from the ones given
+	/// at create, because a stopped VM holds no GPUs and may get others on the same node when it starts again.
+	/// Empty for calls other than startVm(), and for a start that keeps the GPUs the VM was created with.
+	std::vector<std::string> gpuAddresses;
 };
 
 /// Result of a successful createVm().

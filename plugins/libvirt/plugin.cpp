@@ -1,0 +1,3 @@
+#include "libvirt_backend.h"
+
+GPUCLOUD_DEFINE_PLUGIN(gpucloud::plugins::libvirt::createBackend)

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+#include "gpucloud/sdk/types.h"
+#include "backend_core.h"
+#include "domain_catalog.h"
+#include "domain_xml.h"
+
+namespace gpucloud::plugins::libvirt
+{
+
+/// The mutating operations of the backend: create, start, stop, reboot, resize and destroy. Each takes the VM's
+/// lock, so that two operations on one VM never interleave.
+class VmLifecycle
+{
+public:
+	explicit VmLifecycle(BackendCore& core);
+
+	sdk::CreatedVm create(const sdk::VmSpec& spec);
+	void start(const sdk::VmRef& vm);
+	void stop(const sdk::VmRef& vm, std::chrono::seconds gracePeriod);
+	void reboot(const sdk::VmRef& vm);
+	void resize(const sdk::VmRef& vm, std::uint64_t diskGb);
+	void destroy(const sdk::VmRef& vm);
+
+private:
+	void validateSpec(const sdk::VmSpec& spec) const;
+	void checkGpusForCreate(const NodeSession& session, const sdk::VmSpec& spec) const;
+	DomainDefinition defineFor(const sdk::VmSpec& spec, const std::string& volume) const;
+	ManagedDomain require(const NodeSession& session, const sdk::VmRef& vm) const;
+	void claimGpusAndStart(const NodeSession& session, const ManagedDomain& domain) const;
+	bool waitForShutoff(const NodeSession& session, const ManagedDomain& domain, std::chrono::seconds timeout) const;
+	void forceOff(const NodeSession& session, const ManagedDomain& domain) const;
+
+	BackendCore& _core;
+};
+
+} // namespace gpucloud::plugins::libvirt
