@@ -1,7 +1,7 @@
-// gpucloud-bench-load: a small HTTP load generator for the requests wrk cannot script well: VM creation with a
-// fresh Idempotency-Key per request (the ids of the created VMs are written out), destruction of a list of VMs,
-// and logins that cycle through seeded accounts. It prints one JSON line (see LoadReport::toJson) and connects to
-// 127.0.0.1 only.
+// gpucloud-bench-load: a small HTTP load generator for the requests that wrk cannot script well. It creates VMs
+// with a fresh Idempotency-Key per request and writes out the ids of the created VMs, destroys a list of VMs, and
+// logs in to seeded accounts in turn. It prints one JSON line (see LoadReport::toJson) and connects to 127.0.0.1
+// only.
 //
 //   gpucloud-bench-load --port N --mode create --api-key KEY --body-file FILE [--nodes A,B,...] [--ids-out FILE]
 //       (request i replaces {{node}} in the body with node i modulo the count of --nodes)
@@ -34,7 +34,7 @@ std::vector<std::string> readLines(const std::string& path)
 {
 	std::ifstream in(path);
 	if (!in)
-		throw std::runtime_error("Cannot read '" + path + "'");
+		throw std::runtime_error("Reading '" + path + "' failed");
 	std::vector<std::string> lines;
 	std::string line;
 	while (std::getline(in, line))
@@ -49,7 +49,7 @@ std::string readFile(const std::string& path)
 {
 	std::ifstream in(path);
 	if (!in)
-		throw std::runtime_error("Cannot read '" + path + "'");
+		throw std::runtime_error("Reading '" + path + "' failed");
 	return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
