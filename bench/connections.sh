@@ -2,7 +2,8 @@
 # 1,000 concurrent keep-alive connections against GET /pricing for 30 s: every request must succeed and p99 must
 # stay under 100 ms. Poco's HTTP server occupies one thread per open keep-alive connection, so the benchmark
 # configuration raises server.max_threads to 1100 (above the connection count) and server.max_queued to 2048.
-# wrk runs with 2 threads; the process needs a file-descriptor limit above 1,000, which the script raises.
+# wrk runs with 2 threads after a 5 s warm-up; the process needs a file-descriptor limit above 1,000, which the
+# script raises.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -28,6 +29,8 @@ if ! endpoint_exists "$PATH_UNDER_TEST"; then
 	exit 0
 fi
 
+# The warm-up lets the server create its worker threads, so the measured runs see the steady state.
+run_wrk "$SERVER_URL$PATH_UNDER_TEST" "$CONNECTIONS" 2 5 >/dev/null
 runs=()
 for round in $(seq 1 "$BENCH_RUNS"); do
 	run=$(run_wrk "$SERVER_URL$PATH_UNDER_TEST" "$CONNECTIONS" 2 "$DURATION")

@@ -354,5 +354,5 @@ machine_summary()
 	cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 	memory=$(free -h | awk '/^Mem:/ { print $2 " total, " $7 " available" }')
 	echo "- Date: $(date -u +%Y-%m-%dT%H:%M:%SZ); commit $commit"
-	echo "- Machine: $(nproc) CPUs ($cpu), memory $memory"
+	echo "- Machine: $(nproc) CPUs ($cpu), memory $memory; load average before the run: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
