@@ -5,6 +5,7 @@
 #
 # Environment knobs (all optional):
 #   GPUCLOUD_BUILD_DIR  build folder with bin/gpucloud-server and the bench tools (default: <repo>/build)
+#   BENCH_SERVER_BIN    server executable to measure (default: <build>/bin/gpucloud-server)
 #   BENCH_RUNS          rounds per measurement; results are the median of the rounds (default 3)
 #   BENCH_DURATION      seconds of each wrk run (default 10)
 #   BENCH_RESULTS_DIR   folder for the Markdown result tables (default: <build>/bench-results)
@@ -14,7 +15,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$BENCH_DIR/.." && pwd)
 BUILD_DIR=${GPUCLOUD_BUILD_DIR:-$REPO_DIR/build}
 case "$BUILD_DIR" in /*) ;; *) BUILD_DIR=$REPO_DIR/$BUILD_DIR ;; esac
-SERVER_BIN=$BUILD_DIR/bin/gpucloud-server
+SERVER_BIN=${BENCH_SERVER_BIN:-$BUILD_DIR/bin/gpucloud-server}
 BENCH_RUNS=${BENCH_RUNS:-3}
 BENCH_DURATION=${BENCH_DURATION:-10}
 BENCH_RESULTS_DIR=${BENCH_RESULTS_DIR:-$BUILD_DIR/bench-results}
