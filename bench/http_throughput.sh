@@ -8,6 +8,8 @@
 # Endpoints: /healthz (reference only), /pricing (target 0.6 of nginx), /search (0.5), and GET /vms/{id} with an
 # API key (0.4), which needs the accounts and VM modules and the gpucloud-bench-seed tool.
 set -euo pipefail
+# Five rounds by default: the ratio of two sequential runs is noisy on a shared machine.
+BENCH_RUNS=${BENCH_RUNS:-5}
 source "$(dirname "$0")/lib.sh"
 
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
@@ -48,6 +50,14 @@ create_vm_for_reads()
 	echo "$id"
 }
 
+# cpu_per_request TICKS_BEFORE TICKS_AFTER WRK_JSON: prints the CPU microseconds per request of that run.
+cpu_per_request()
+{
+	python3 -c 'import json, os, sys
+ticks = int(sys.argv[2]) - int(sys.argv[1])
+print("%.1f" % (ticks * 1e6 / os.sysconf("SC_CLK_TCK") / max(1, json.loads(sys.argv[3])["requests"])))' "$1" "$2" "$3"
+}
+
 # measure NAME PATH TARGET [CURL_AND_WRK_ARGS...]: one table row.
 measure()
 {
@@ -55,7 +65,7 @@ measure()
 	shift 3
 	if ! endpoint_exists "$path" "$@"; then
 		log "$name: GET $path is not routed by this build; skipped"
-		echo "| $name | GET $path | skipped: not routed by this build | | | | | | | |" >>"$results.rows"
+		echo "| $name | GET $path | skipped: not routed by this build | | | | | | | | | | |" >>"$results.rows"
 		return 0
 	fi
 
@@ -67,12 +77,18 @@ measure()
 	run_wrk "$SERVER_URL$path" "$CONNECTIONS" "$THREADS" 2 "$@" >/dev/null
 	run_wrk "$NGINX_URL$path" "$CONNECTIONS" "$THREADS" 2 >/dev/null
 
-	local round server nginx
+	local round server nginx before
 	local server_rps=() server_p50=() server_p99=() nginx_rps=() nginx_p50=() nginx_p99=() ratios=() errors=0
+	local server_cpu=() nginx_cpu=() cpu_ratios=()
 	for round in $(seq 1 "$BENCH_RUNS"); do
+		before=$(cpu_ticks "$SERVER_PID")
 		server=$(run_wrk "$SERVER_URL$path" "$CONNECTIONS" "$THREADS" "$BENCH_DURATION" "$@")
+		server_cpu+=("$(cpu_per_request "$before" "$(cpu_ticks "$SERVER_PID")" "$server")")
+		before=$(cpu_ticks $(nginx_pids))
 		nginx=$(run_wrk "$NGINX_URL$path" "$CONNECTIONS" "$THREADS" "$BENCH_DURATION")
-		echo "{\"endpoint\": \"$name\", \"round\": $round, \"server\": $server, \"nginx\": $nginx}" >>"$raw"
+		nginx_cpu+=("$(cpu_per_request "$before" "$(cpu_ticks $(nginx_pids))" "$nginx")")
+		echo "{\"endpoint\": \"$name\", \"round\": $round, \"server\": $server, \"nginx\": $nginx," \
+			"\"server_cpu_us\": ${server_cpu[-1]}, \"nginx_cpu_us\": ${nginx_cpu[-1]}}" >>"$raw"
 		server_rps+=("$(json_field "$server" rps)")
 		server_p50+=("$(json_field "$server" p50_ms)")
 		server_p99+=("$(json_field "$server" p99_ms)")
@@ -80,9 +96,11 @@ measure()
 		nginx_p50+=("$(json_field "$nginx" p50_ms)")
 		nginx_p99+=("$(json_field "$nginx" p99_ms)")
 		ratios+=("$(ratio "${server_rps[-1]}" "${nginx_rps[-1]}")")
+		cpu_ratios+=("$(ratio "${nginx_cpu[-1]}" "${server_cpu[-1]}")")
 		errors=$((errors + $(json_field "$server" errors_status) + $(json_field "$server" errors_read)
 			+ $(json_field "$server" errors_connect) + $(json_field "$server" errors_timeout)))
-		log "$name round $round: server ${server_rps[-1]} req/s, nginx ${nginx_rps[-1]} req/s, ratio ${ratios[-1]}"
+		log "$name round $round: server ${server_rps[-1]} req/s (${server_cpu[-1]} CPU us/req)," \
+			"nginx ${nginx_rps[-1]} req/s (${nginx_cpu[-1]} CPU us/req), ratio ${ratios[-1]}"
 	done
 	stop_nginx
 
@@ -91,10 +109,11 @@ measure()
 	if [ "$target" != - ]; then
 		outcome="$(verdict "$median_ratio" ">=" "$target") (target >= $target)"
 	fi
-	printf '| %s | GET %s | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f | %.2f | %s, %d errors |\n' "$name" "$path" \
-		"$(median "${server_rps[@]}")" "$(median "${server_p50[@]}")" "$(median "${server_p99[@]}")" \
+	printf '| %s | GET %s | %.0f | %.2f | %.2f | %.0f | %.2f | %.2f | %.2f | %.1f | %.1f | %.2f | %s, %d errors |\n' \
+		"$name" "$path" "$(median "${server_rps[@]}")" "$(median "${server_p50[@]}")" "$(median "${server_p99[@]}")" \
 		"$(median "${nginx_rps[@]}")" "$(median "${nginx_p50[@]}")" "$(median "${nginx_p99[@]}")" \
-		"$median_ratio" "$outcome" "$errors" >>"$results.rows"
+		"$median_ratio" "$(median "${server_cpu[@]}")" "$(median "${nginx_cpu[@]}")" "$(median "${cpu_ratios[@]}")" \
+		"$outcome" "$errors" >>"$results.rows"
 }
 
 : >"$results.rows"
@@ -105,7 +124,7 @@ if [ ${#auth_args[@]} -gt 0 ] && endpoint_exists /vms "${auth_args[@]}"; then
 	vm_id=$(create_vm_for_reads)
 	measure vm_get "/vms/$vm_id" 0.4 "${auth_args[@]}"
 else
-	echo "| vm_get | GET /vms/{id} | skipped: accounts, VMs or gpucloud-bench-seed missing | | | | | | | |" >>"$results.rows"
+	echo "| vm_get | GET /vms/{id} | skipped: accounts, VMs or gpucloud-bench-seed missing | | | | | | | | | | |" >>"$results.rows"
 fi
 
 {
@@ -115,8 +134,12 @@ fi
 	echo "- wrk: $CONNECTIONS keep-alive connections, $THREADS threads, ${BENCH_DURATION} s per run, $BENCH_RUNS rounds;" \
 		"medians of the rounds; the ratio is server/nginx requests per second within each round"
 	echo
-	echo "| Benchmark | Request | Server req/s | Server p50 ms | Server p99 ms | nginx req/s | nginx p50 ms | nginx p99 ms | Ratio | Outcome |"
-	echo "|---|---|---|---|---|---|---|---|---|---|"
+	echo "- CPU us/req: CPU time (user + system, from /proc/PID/stat) that the server or nginx (master and workers)" \
+		"used during the run, divided by the requests; the CPU ratio is nginx/server, so 1.0 means as efficient as nginx." \
+		"It depends much less on what else runs on the machine than requests per second do."
+	echo
+	echo "| Benchmark | Request | Server req/s | Server p50 ms | Server p99 ms | nginx req/s | nginx p50 ms | nginx p99 ms | Ratio | Server CPU us/req | nginx CPU us/req | CPU ratio | Outcome |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 	cat "$results.rows"
 } >"$results"
 rm -f "$results.rows"

@@ -110,6 +110,7 @@ write_server_config()
 		profile = development
 		host = 127.0.0.1
 		data_dir = $data_dir
+		plugin_dir = $BUILD_DIR/lib/gpucloud/plugins
 		min_threads = ${BENCH_MIN_THREADS:-4}
 		max_threads = ${BENCH_MAX_THREADS:-256}
 		max_queued = ${BENCH_MAX_QUEUED:-1024}
@@ -176,6 +177,24 @@ stop_server()
 	kill "$SERVER_PID" 2>/dev/null || true
 	wait_for_exit "$SERVER_PID" 30 || kill -9 "$SERVER_PID" 2>/dev/null || true
 	SERVER_PID=
+}
+
+# cpu_ticks PID...: prints the CPU time (user + system) that the processes used so far, in clock ticks.
+cpu_ticks()
+{
+	local pid total=0 fields
+	for pid in "$@"; do
+		# Fields 14 and 15 of /proc/PID/stat; the command name in field 2 may contain spaces, so cut after ')'.
+		fields=$(sed 's/^.*) //' "/proc/$pid/stat" 2>/dev/null) || continue
+		total=$((total + $(echo "$fields" | awk '{ print $12 + $13 }')))
+	done
+	echo "$total"
+}
+
+# Prints the pids of nginx: the master and its workers.
+nginx_pids()
+{
+	echo "$NGINX_PID" $(ps -o pid= --ppid "$NGINX_PID")
 }
 
 # Prints the resident set size of PID in KiB (VmRSS of /proc/PID/status).
@@ -254,8 +273,11 @@ start_nginx()
 		    server_tokens off;
 		    etag off;
 		    max_ranges 0;
-		    sendfile on;
-		    tcp_nopush on;
+		    # The body is a few hundred bytes: one write with the headers beats sendfile, and the cache saves an
+		    # open, fstat and close per request.
+		    sendfile off;
+		    open_file_cache max=16 inactive=60s;
+		    open_file_cache_valid 60s;
 		    server {
 		        listen 127.0.0.1:$NGINX_PORT;
 		        root $prefix/html;
