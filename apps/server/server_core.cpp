@@ -6,7 +6,8 @@
 #include <Poco/Logger.h>
 #include <Poco/Util/IniFileConfiguration.h>
 
-#include "auth/auth_settings.h"
+#include "accounts/accounts_module.h"
+#include "auth/local_auth_provider.h"
 #include "catalogue/catalogue_module.h"
 #include "config/config_error.h"
 #include "db/migrator.h"
@@ -34,6 +35,8 @@ providers::RateLimitSettings readRateLimitSettings(config::ConfigSection& sectio
 	providers::RateLimitSettings settings;
 	settings.enabled = section.getBool("enabled", settings.enabled);
 	settings.loginPerMinute = static_cast<std::uint32_t>(section.getInt("login_per_minute", settings.loginPerMinute, 1, 100000000));
+	settings.loginAccountPerMinute = static_cast<std::uint32_t>(
+		section.getInt("login_account_per_minute", settings.loginAccountPerMinute, 1, 100000000));
 	settings.authPerMinute = static_cast<std::uint32_t>(section.getInt("auth_per_minute", settings.authPerMinute, 1, 100000000));
 	settings.readPerMinute = static_cast<std::uint32_t>(section.getInt("read_per_minute", settings.readPerMinute, 1, 100000000));
 	settings.vmPerMinute = static_cast<std::uint32_t>(section.getInt("vm_per_minute", settings.vmPerMinute, 1, 100000000));
@@ -145,13 +148,8 @@ void ServerCore::installModules()
 {
 	app::ServerContext& context = *_context;
 
-	bool development = _settings.isDevelopment();
-	auth::AuthSettings authSettings = auth::readAuthSettings(context.section("auth"), development);
-	if (authSettings.jwtSecretGenerated)
-		logger().warning("No auth.jwt_secret is configured: generated a random one for this run (development profile); "
-						 "tokens will not survive a restart");
-
 	context.rateLimiter = std::make_shared<providers::MemoryRateLimiter>(readRateLimitSettings(context.section("rate_limits")));
+	accounts::installAccountsModule(context, providers::auth::createLocalAuthProvider);
 	catalogue::installCatalogueModule(context, providers::createPricingProvider);
 
 	config::ConfigSection& healthSection = context.section("health");

@@ -14,6 +14,39 @@ std::string describeVm(const VmRecord& vm)
 	return "VM " + quote(vm.vmId) + " (" + vm.backendId + ") on node " + quote(vm.node);
 }
 
+namespace
+{
+
+/// Throws BackendError(InvalidRequest) naming `subject` when `addresses` lists a GPU twice or a GPU that the node
+/// does not have.
+void requireKnownGpus(const std::string& subject, const std::vector<std::string>& addresses, NodeState& node)
+{
+	std::set<std::string> unique(addresses.begin(), addresses.end());
+	if (unique.size() != addresses.size())
+		raise(ErrorKind::InvalidRequest, subject + " lists the same GPU twice");
+	for (const std::string& address : addresses)
+	{
+		if (!node.findGpu(address))
+			raise(ErrorKind::InvalidRequest, subject + " asks for GPU " + quote(address)
+					+ ", which does not exist on the node");
+	}
+}
+
+/// Throws BackendError(CapacityExhausted) naming the holder when a running VM holds one of `addresses`, all of which
+/// exist on the node. `vm` is stopped, so it holds none of them itself.
+void requireFreeGpus(const VmRecord& vm, const std::vector<std::string>& addresses, NodeState& node)
+{
+	for (const std::string& address : addresses)
+	{
+		const sdk::GpuDevice* gpu = node.findGpu(address);
+		if (!gpu->assignedVmId.empty())
+			raise(ErrorKind::CapacityExhausted, describeVm(vm) + " cannot start: GPU " + quote(address)
+					+ " is held by the running VM " + quote(gpu->assignedVmId));
+	}
+}
+
+} // namespace
+
 HypervisorState::HypervisorState(const MockSettings& settings) : _inventory(settings.nodes, settings.gpuTypes)
 {
 }
@@ -66,8 +99,6 @@ const VmRecord& HypervisorState::create(const sdk::VmSpec& spec)
 	vm.ramMb = spec.ramMb;
 	vm.diskGb = spec.diskGb;
 	vm.gpuAddresses = spec.gpuAddresses;
-	vm.gpusHeld = true;
-	_inventory.assign(node, vm.gpuAddresses, vm.vmId);
 	node.usedStorageGb += vm.diskGb;
 	return _vms.emplace(vm.backendId, std::move(vm)).first->second;
 }
@@ -84,20 +115,7 @@ void HypervisorState::validateNewVm(const sdk::VmSpec& spec, NodeState& node)
 		raise(ErrorKind::InvalidRequest, subject + " asks for " + std::to_string(spec.cpuCores) + " cores and "
 				+ std::to_string(spec.ramMb) + " MB of RAM, more than the node has ("
 				+ std::to_string(node.settings.cpuCores) + " cores, " + std::to_string(node.settings.ramMb) + " MB)");
-
-	std::set<std::string> unique(spec.gpuAddresses.begin(), spec.gpuAddresses.end());
-	if (unique.size() != spec.gpuAddresses.size())
-		raise(ErrorKind::InvalidRequest, subject + " lists the same GPU twice");
-	for (const std::string& address : spec.gpuAddresses)
-	{
-		const sdk::GpuDevice* gpu = node.findGpu(address);
-		if (!gpu)
-			raise(ErrorKind::InvalidRequest, subject + " asks for GPU " + quote(address)
-					+ ", which does not exist on the node");
-		if (!gpu->assignedVmId.empty())
-			raise(ErrorKind::CapacityExhausted, subject + " asks for GPU " + quote(address)
-					+ ", which is assigned to VM " + quote(gpu->assignedVmId));
-	}
+	requireKnownGpus(subject, spec.gpuAddresses, node);
 	if (spec.diskGb > node.freeStorageGb())
 		raise(ErrorKind::CapacityExhausted, subject + " needs " + std::to_string(spec.diskGb) + " GB of disk, but only "
 				+ std::to_string(node.freeStorageGb()) + " GB are free");
@@ -109,18 +127,13 @@ void HypervisorState::start(const sdk::VmRef& ref, std::int64_t nowMs)
 	if (vm.power == sdk::PowerState::Running)
 		return;
 	NodeState& node = *_inventory.find(vm.node);
-	if (!vm.gpusHeld)
-	{
-		std::string taken = _inventory.firstUnavailableGpu(node, vm.gpuAddresses, vm.vmId);
-		if (!taken.empty())
-		{
-			const sdk::GpuDevice* gpu = node.findGpu(taken);
-			raise(ErrorKind::CapacityExhausted, describeVm(vm) + " cannot start: its GPU " + quote(taken)
-					+ (gpu ? " is assigned to VM " + quote(gpu->assignedVmId) : " no longer exists"));
-		}
-		_inventory.assign(node, vm.gpuAddresses, vm.vmId);
-		vm.gpusHeld = true;
-	}
+	// A copy, because the recorded GPUs are replaced only once every check has passed.
+	std::vector<std::string> gpus = ref.gpuAddresses.empty() ? vm.gpuAddresses : ref.gpuAddresses;
+	requireKnownGpus(describeVm(vm), gpus, node);
+	requireFreeGpus(vm, gpus, node);
+
+	vm.gpuAddresses = std::move(gpus);
+	_inventory.assign(node, vm.gpuAddresses, vm.vmId);
 	vm.power = sdk::PowerState::Running;
 	vm.startedAtMs = nowMs;
 }
@@ -243,7 +256,6 @@ void HypervisorState::releaseGpus(VmRecord& vm)
 	NodeState* node = _inventory.find(vm.node);
 	if (node)
 		_inventory.release(*node, vm.vmId);
-	vm.gpusHeld = false;
 }
 
 void HypervisorState::remove(VmRecord& vm)
@@ -263,12 +275,13 @@ void HypervisorState::restore(const std::vector<VmRecord>& vms, std::int64_t nex
 		NodeState* node = _inventory.find(vm.node);
 		if (!node)
 			raise(ErrorKind::InvalidRequest, describeVm(vm) + " is on a node that is not configured");
-		if (vm.gpusHeld)
+		// A stopped VM holds no GPU, so its recorded GPUs are checked only when it starts.
+		if (vm.holdsGpus())
 		{
 			std::string taken = _inventory.firstUnavailableGpu(*node, vm.gpuAddresses, vm.vmId);
 			if (!taken.empty())
-				raise(ErrorKind::InvalidRequest, describeVm(vm) + " is assigned GPU " + quote(taken)
-						+ ", which is not configured on the node or is assigned to another VM");
+				raise(ErrorKind::InvalidRequest, "The running " + describeVm(vm) + " holds GPU " + quote(taken)
+						+ ", which is not configured on the node or is held by another running VM");
 			_inventory.assign(*node, vm.gpuAddresses, vm.vmId);
 		}
 		node->usedStorageGb += vm.diskGb;

@@ -14,9 +14,9 @@ namespace gpucloud::plugins::mock
 
 /// The mock hypervisor's state: nodes, GPUs and VMs, with the power state machine
 ///
-///     create -> Stopped (GPUs held) --start--> Running (GPUs held) --stop--> Stopped (GPUs free) --start--> ...
+///     create -> Stopped (GPUs free) --start--> Running (GPUs held) --stop--> Stopped (GPUs free) --start--> ...
 ///
-/// and destroy from any state. Every method either completes or throws BackendError and changes nothing; messages
+/// and destroy from any state. A VM records its GPUs at create and holds them on the node only while it runs. Every method either completes or throws BackendError and changes nothing; messages
 /// name the VM and the node. Not thread-safe: MockBackend serialises the calls.
 class HypervisorState
 {
@@ -25,13 +25,16 @@ public:
 
 	std::vector<sdk::NodeInfo> listNodes() const;
 
-	/// Creates a stopped VM holding its GPUs, or returns the existing VM with the same vmId.
+	/// Creates a stopped VM that records the GPUs of `spec` without holding them, or returns the existing VM with
+	/// the same vmId.
 	const VmRecord& create(const sdk::VmSpec& spec);
 
-	/// Powers the VM on at `nowMs`, taking its GPUs back if a stop released them.
+	/// Powers the VM on at `nowMs` holding `ref.gpuAddresses`, which then replace the recorded GPUs, or the
+	/// recorded GPUs when `ref.gpuAddresses` is empty. Throws InvalidRequest for a GPU that the node does not have
+	/// and CapacityExhausted for a GPU that another running VM holds. A running VM keeps its GPUs.
 	void start(const sdk::VmRef& ref, std::int64_t nowMs);
 
-	/// Powers the VM off and frees its GPUs; a stopped VM's GPUs are freed too.
+	/// Powers the VM off and frees its GPUs.
 	void stop(const sdk::VmRef& ref);
 
 	void reboot(const sdk::VmRef& ref, std::int64_t nowMs);
@@ -55,8 +58,9 @@ public:
 	const std::map<std::string, VmRecord>& records() const { return _vms; }
 	std::int64_t nextVmid() const { return _nextVmid; }
 
-	/// Replaces the VMs with those read from a state file. Throws BackendError(InvalidRequest) when a VM does not
-	/// fit the configured nodes (unknown node, unknown GPU, a GPU held twice).
+	/// Replaces the VMs with those read from a state file; the running VMs hold their GPUs again. Throws
+	/// BackendError(InvalidRequest) when a VM does not fit the configured nodes (unknown node, or a running VM with
+	/// an unknown GPU or a GPU that another running VM holds).
 	void restore(const std::vector<VmRecord>& vms, std::int64_t nextVmid);
 
 private:
@@ -72,7 +76,7 @@ private:
 	std::int64_t _nextVmid = 1000;
 };
 
-/// Returns "VM '<vmId>' on node '<node>'" for messages.
+/// Returns "VM '<vmId>' (<backendId>) on node '<node>'" for messages.
 std::string describeVm(const VmRecord& vm);
 
 } // namespace gpucloud::plugins::mock

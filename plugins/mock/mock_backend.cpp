@@ -135,7 +135,7 @@ sdk::CreatedVm MockBackend::createVm(const sdk::VmSpec& spec)
 {
 	if (!spec.gpuAddresses.empty())
 		requireCapability(sdk::Capability::GpuPassthrough, Operation::CreateVm);
-	sdk::VmRef target{spec.vmId, spec.node, ""};
+	sdk::VmRef target{spec.vmId, spec.node, "", {}};
 	return run(Operation::CreateVm, target, [&] {
 		std::size_t before = _state.records().size();
 		const VmRecord& vm = _state.create(spec);
@@ -152,9 +152,13 @@ sdk::CreatedVm MockBackend::createVm(const sdk::VmSpec& spec)
 
 void MockBackend::startVm(const sdk::VmRef& vm)
 {
+	if (!vm.gpuAddresses.empty())
+		requireCapability(sdk::Capability::GpuPassthrough, Operation::StartVm);
 	run(Operation::StartVm, vm, [&] {
 		_state.start(vm, nowMs());
-		log(sdk::LogLevel::Information, "Started " + describeVm(_state.get(vm)));
+		const VmRecord& started = _state.get(vm);
+		log(sdk::LogLevel::Information, "Started " + describeVm(started) + " with "
+				+ joinAddresses(started.gpuAddresses));
 		persist();
 	});
 }
@@ -250,7 +254,7 @@ sdk::VmStatus MockBackend::statusOf(const VmRecord& vm, std::int64_t now) const
 	status.backendId = vm.backendId;
 	status.power = vm.power;
 	status.diskGb = vm.diskGb;
-	if (vm.gpusHeld)
+	if (vm.holdsGpus())
 		status.gpuAddresses = vm.gpuAddresses;
 	if (vm.power != sdk::PowerState::Running)
 		return status;

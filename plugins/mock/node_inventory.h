@@ -42,7 +42,7 @@ public:
 	std::string firstUnavailableGpu(NodeState& node, const std::vector<std::string>& addresses,
 		const std::string& vmId);
 
-	/// Marks the GPUs as held by `vmId`; call firstUnavailableGpu() first.
+	/// Marks the GPUs as held by `vmId`. Every address must exist on the node.
 	void assign(NodeState& node, const std::vector<std::string>& addresses, const std::string& vmId);
 
 	/// Frees every GPU of the node that `vmId` holds.

@@ -45,7 +45,6 @@ Poco::JSON::Object::Ptr toJson(const VmRecord& vm)
 	for (const std::string& address : vm.gpuAddresses)
 		gpus->add(address);
 	object->set("gpu_addresses", gpus);
-	object->set("gpus_held", vm.gpusHeld);
 	object->set("power", std::string(powerName(vm.power)));
 	object->set("started_at_ms", static_cast<Poco::Int64>(vm.startedAtMs));
 	return object;
@@ -68,7 +67,8 @@ VmRecord fromJson(const Poco::JSON::Object& object)
 		throw Poco::DataFormatException("gpu_addresses is not an array");
 	for (std::size_t i = 0; i < gpus->size(); ++i)
 		vm.gpuAddresses.push_back(gpus->getElement<std::string>(static_cast<unsigned>(i)));
-	vm.gpusHeld = object.getValue<bool>("gpus_held");
+	// Files written before GPUs were held only while a VM runs also contain "gpus_held", which is ignored: the
+	// power state alone decides whether a VM holds its GPUs.
 	std::string power = object.getValue<std::string>("power");
 	if (power != "running" && power != "stopped")
 		throw Poco::DataFormatException("unknown power state '" + power + "'");

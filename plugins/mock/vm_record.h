@@ -21,10 +21,13 @@ struct VmRecord
 	std::uint32_t cpuCores = 0;
 	std::uint64_t ramMb = 0;
 	std::uint64_t diskGb = 0;
-	std::vector<std::string> gpuAddresses;  ///< the GPUs the VM was created with; assigned from create or start until stop
-	bool gpusHeld = false;                  ///< true while the node's GPUs carry this VM's id
+	/// GPUs in the VM's configuration: those given at create, replaced by those of a start that names GPUs. The
+	/// node's GPUs carry the VM's id only while it runs.
+	std::vector<std::string> gpuAddresses;
 	sdk::PowerState power = sdk::PowerState::Stopped;
 	std::int64_t startedAtMs = 0;  ///< host time of the last start or reboot, in ms since the epoch; 0 when stopped
+
+	bool holdsGpus() const { return power == sdk::PowerState::Running; }
 };
 
 } // namespace gpucloud::plugins::mock

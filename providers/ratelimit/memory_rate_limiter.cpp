@@ -16,6 +16,7 @@ std::uint32_t MemoryRateLimiter::limitOf(ratelimit::RateClass rateClass) const
 	switch (rateClass)
 	{
 	case ratelimit::RateClass::Login: return _settings.loginPerMinute;
+	case ratelimit::RateClass::LoginAccount: return _settings.loginAccountPerMinute;
 	case ratelimit::RateClass::Auth: return _settings.authPerMinute;
 	case ratelimit::RateClass::Read: return _settings.readPerMinute;
 	case ratelimit::RateClass::Vm: return _settings.vmPerMinute;

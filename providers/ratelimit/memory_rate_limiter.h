@@ -17,6 +17,7 @@ namespace gpucloud::providers
 struct RateLimitSettings
 {
 	std::uint32_t loginPerMinute = 5;
+	std::uint32_t loginAccountPerMinute = 5;
 	std::uint32_t authPerMinute = 10;
 	std::uint32_t readPerMinute = 300;
 	std::uint32_t vmPerMinute = 60;

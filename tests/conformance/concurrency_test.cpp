@@ -68,7 +68,7 @@ public:
 
 		auto failures = runInParallel([&](int i) {
 			sdk::CreatedVm created = backend().createVm(specs[i]);
-			sdk::VmRef vm{specs[i].vmId, specs[i].node, created.backendId};
+			sdk::VmRef vm{specs[i].vmId, specs[i].node, created.backendId, {}};
 			backend().startVm(vm);
 			if (backend().getVmStatus(vm).power != sdk::PowerState::Running)
 				throw std::runtime_error("VM '" + vm.vmId + "' is not running after startVm");

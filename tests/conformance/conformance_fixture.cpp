@@ -135,7 +135,7 @@ sdk::VmSpec ConformanceFixture::newSpec(const std::string& node)
 		spec.credentials.sshPublicKeys.push_back(kTestKey);
 
 	std::lock_guard<std::mutex> lock(_createdMutex);
-	_created.push_back(sdk::VmRef{spec.vmId, spec.node, ""});
+	_created.push_back(sdk::VmRef{spec.vmId, spec.node, "", {}});
 	return spec;
 }
 
@@ -149,7 +149,7 @@ sdk::VmRef ConformanceFixture::create(const sdk::VmSpec& spec)
 		if (vm.vmId == spec.vmId)
 			vm.backendId = created.backendId;
 	}
-	return sdk::VmRef{spec.vmId, spec.node, created.backendId};
+	return sdk::VmRef{spec.vmId, spec.node, created.backendId, {}};
 }
 
 sdk::GpuDevice ConformanceFixture::gpuState(const std::string& node, const std::string& address)

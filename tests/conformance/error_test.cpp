@@ -37,19 +37,19 @@ public:
 
 	void startUnknownVm()
 	{
-		sdk::VmRef vm{randomVmId(), workNode().name, ""};
+		sdk::VmRef vm{randomVmId(), workNode().name, "", {}};
 		expectError(sdk::ErrorKind::NotFound, [&] { backend().startVm(vm); }, "startVm of an unknown VM");
 	}
 
 	void stopUnknownVm()
 	{
-		sdk::VmRef vm{randomVmId(), workNode().name, ""};
+		sdk::VmRef vm{randomVmId(), workNode().name, "", {}};
 		expectError(sdk::ErrorKind::NotFound, [&] { backend().stopVm(vm, kGrace); }, "stopVm of an unknown VM");
 	}
 
 	void rebootUnknownVm()
 	{
-		sdk::VmRef vm{randomVmId(), workNode().name, ""};
+		sdk::VmRef vm{randomVmId(), workNode().name, "", {}};
 		sdk::ErrorKind expected = declared(sdk::Capability::Reboot) ? sdk::ErrorKind::NotFound
 																	 : sdk::ErrorKind::NotSupported;
 		expectError(expected, [&] { backend().rebootVm(vm); }, "rebootVm of an unknown VM");

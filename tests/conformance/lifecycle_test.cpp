@@ -188,13 +188,13 @@ public:
 		sdk::VmRef vm = create(newSpec());
 		backend().destroyVm(vm);
 		backend().destroyVm(vm);
-		backend().destroyVm(sdk::VmRef{vm.vmId, vm.node, ""});
+		backend().destroyVm(sdk::VmRef{vm.vmId, vm.node, "", {}});
 		expectError(sdk::ErrorKind::NotFound, [&] { backend().getVmStatus(vm); }, "getVmStatus after destroyVm");
 	}
 
 	void destroyUnknownSucceeds()
 	{
-		backend().destroyVm(sdk::VmRef{randomVmId(), workNode().name, ""});
+		backend().destroyVm(sdk::VmRef{randomVmId(), workNode().name, "", {}});
 	}
 
 	void credentialsNeedCloudInit()

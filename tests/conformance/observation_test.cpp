@@ -22,14 +22,14 @@ public:
 	{
 		std::string vmId = randomVmId();
 		std::string message = expectError(sdk::ErrorKind::NotFound,
-			[&] { backend().getVmStatus(sdk::VmRef{vmId, workNode().name, ""}); }, "getVmStatus of an unknown VM");
+			[&] { backend().getVmStatus(sdk::VmRef{vmId, workNode().name, "", {}}); }, "getVmStatus of an unknown VM");
 		CPPUNIT_ASSERT_MESSAGE("the error does not name the VM: " + message, message.find(vmId) != std::string::npos);
 	}
 
 	void findByVmId()
 	{
 		sdk::VmRef vm = create(newSpec());
-		sdk::VmStatus status = backend().getVmStatus(sdk::VmRef{vm.vmId, vm.node, ""});
+		sdk::VmStatus status = backend().getVmStatus(sdk::VmRef{vm.vmId, vm.node, "", {}});
 		CPPUNIT_ASSERT_EQUAL(vm.backendId, status.backendId);
 		CPPUNIT_ASSERT_EQUAL(vm.node, status.node);
 	}

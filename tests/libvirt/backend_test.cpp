@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 #include <unistd.h>
 
@@ -33,6 +34,59 @@ sdk::ConfigMap baseConfig()
 	};
 }
 
+/// Node "a" with its three discovered GPUs: 0000:3b:00.0, 0000:86:00.0 and 0000:af:00.0.
+sdk::ConfigMap gpuNodeConfig()
+{
+	sdk::ConfigMap config = baseConfig();
+	config["node.a.uri"] = "test://" + nodeFile("node-a.xml");
+	return config;
+}
+
+sdk::VmSpec gpuSpec(const std::string& vmId, const std::vector<std::string>& gpus)
+{
+	sdk::VmSpec spec;
+	spec.vmId = vmId;
+	spec.node = "a";
+	spec.templateVmid = 9000;
+	spec.diskGb = 10;
+	spec.gpuAddresses = gpus;
+	return spec;
+}
+
+sdk::VmRef withGpus(sdk::VmRef vm, const std::vector<std::string>& gpus)
+{
+	vm.gpuAddresses = gpus;
+	return vm;
+}
+
+sdk::BackendError expectBackendError(const std::function<void()>& call)
+{
+	try
+	{
+		call();
+	}
+	catch (const sdk::BackendError& error)
+	{
+		return error;
+	}
+	CPPUNIT_FAIL("the call succeeded, but a BackendError was expected");
+	return sdk::BackendError(sdk::ErrorKind::Fatal, "");
+}
+
+std::string gpuHolder(LibvirtBackend& backend, const std::string& address)
+{
+	for (const auto& node : backend.listNodes())
+	{
+		for (const auto& gpu : node.gpus)
+		{
+			if (gpu.address == address)
+				return gpu.assignedVmId;
+		}
+	}
+	CPPUNIT_FAIL("GPU '" + address + "' is not listed");
+	return "";
+}
+
 sdk::NodeInfo findNode(const std::vector<sdk::NodeInfo>& nodes, const std::string& name)
 {
 	auto found = std::find_if(nodes.begin(), nodes.end(), [&](const sdk::NodeInfo& node) { return node.name == name; });
@@ -51,6 +105,12 @@ class BackendTest : public CppUnit::TestFixture
 	CPPUNIT_TEST(templatesByVolume);
 	CPPUNIT_TEST(foreignDomainIgnored);
 	CPPUNIT_TEST(destroyFreesStorage);
+	CPPUNIT_TEST(createWithHeldGpu);
+	CPPUNIT_TEST(startWithOtherGpu);
+	CPPUNIT_TEST(startWithSameGpu);
+	CPPUNIT_TEST(startWithUnknownGpu);
+	CPPUNIT_TEST(startWithInvalidAddress);
+	CPPUNIT_TEST(startRunningKeepsGpus);
 	CPPUNIT_TEST(offlineUntilBackoff);
 	CPPUNIT_TEST(allOfflineListUnavailable);
 	CPPUNIT_TEST(testDriverCapabilities);
@@ -118,7 +178,7 @@ public:
 		CPPUNIT_ASSERT(backend.listVms().empty());
 		try
 		{
-			backend.getVmStatus(sdk::VmRef{"x", "b", "operator-tools"});
+			backend.getVmStatus(sdk::VmRef{"x", "b", "operator-tools", {}});
 			CPPUNIT_FAIL("a domain without gpucloud metadata was reported as a VM");
 		}
 		catch (const sdk::BackendError& error)
@@ -140,8 +200,88 @@ public:
 		spec.diskGb = 20;
 		backend.createVm(spec);
 		CPPUNIT_ASSERT_EQUAL(freeBefore - 20, findNode(backend.listNodes(), "a").storageFreeGb);
-		backend.destroyVm(sdk::VmRef{spec.vmId, "a", ""});
+		backend.destroyVm(sdk::VmRef{spec.vmId, "a", "", {}});
 		CPPUNIT_ASSERT_EQUAL(freeBefore, findNode(backend.listNodes(), "a").storageFreeGb);
+	}
+
+	void createWithHeldGpu()
+	{
+		LibvirtBackend backend(sdk::BackendContext{"lv", gpuNodeConfig(), &_host});
+		sdk::VmRef holder{"holder", "a", backend.createVm(gpuSpec("holder", {"0000:3b:00.0"})).backendId, {}};
+		backend.startVm(holder);
+		sdk::VmRef other{"other", "a", backend.createVm(gpuSpec("other", {"0000:3b:00.0"})).backendId, {}};
+		CPPUNIT_ASSERT_EQUAL(std::string("holder"), gpuHolder(backend, "0000:3b:00.0"));
+		sdk::BackendError error = expectBackendError([&] { backend.startVm(other); });
+		CPPUNIT_ASSERT(error.kind() == sdk::ErrorKind::CapacityExhausted);
+		CPPUNIT_ASSERT_MESSAGE(error.what(), std::string(error.what()).find("'holder'") != std::string::npos);
+		CPPUNIT_ASSERT(backend.getVmStatus(other).power == sdk::PowerState::Stopped);
+		// The server gives the VM another GPU of the node, and the start succeeds.
+		backend.startVm(withGpus(other, {"0000:86:00.0"}));
+		CPPUNIT_ASSERT_EQUAL(std::string("other"), gpuHolder(backend, "0000:86:00.0"));
+		CPPUNIT_ASSERT_EQUAL(std::string("holder"), gpuHolder(backend, "0000:3b:00.0"));
+	}
+
+	void startWithOtherGpu()
+	{
+		LibvirtBackend backend(sdk::BackendContext{"lv", gpuNodeConfig(), &_host});
+		sdk::VmRef vm{"moved", "a", backend.createVm(gpuSpec("moved", {"0000:3b:00.0"})).backendId, {}};
+		backend.startVm(vm);
+		backend.stopVm(vm, std::chrono::seconds(0));
+		backend.startVm(withGpus(vm, {"0000:86:00.0", "af:00.0"}));
+		std::vector<std::string> expected = {"0000:86:00.0", "0000:af:00.0"};
+		CPPUNIT_ASSERT(backend.getVmStatus(vm).gpuAddresses == expected);
+		CPPUNIT_ASSERT_EQUAL(std::string(), gpuHolder(backend, "0000:3b:00.0"));
+		CPPUNIT_ASSERT_EQUAL(std::string("moved"), gpuHolder(backend, "0000:86:00.0"));
+		CPPUNIT_ASSERT(logged("Redefined domain 'gpucloud-moved'"));
+		// The redefined domain keeps the new GPUs for a start that names none.
+		backend.stopVm(vm, std::chrono::seconds(0));
+		backend.startVm(vm);
+		CPPUNIT_ASSERT(backend.getVmStatus(vm).gpuAddresses == expected);
+	}
+
+	void startWithSameGpu()
+	{
+		LibvirtBackend backend(sdk::BackendContext{"lv", gpuNodeConfig(), &_host});
+		sdk::VmRef vm{"same", "a", backend.createVm(gpuSpec("same", {"0000:3b:00.0"})).backendId, {}};
+		backend.startVm(withGpus(vm, {"3b:00.0"}));
+		CPPUNIT_ASSERT_EQUAL(std::string("same"), gpuHolder(backend, "0000:3b:00.0"));
+		CPPUNIT_ASSERT(!logged("Redefined"));
+	}
+
+	void startWithUnknownGpu()
+	{
+		LibvirtBackend backend(sdk::BackendContext{"lv", gpuNodeConfig(), &_host});
+		sdk::VmRef vm{"unknown", "a", backend.createVm(gpuSpec("unknown", {"0000:3b:00.0"})).backendId, {}};
+		sdk::BackendError error = expectBackendError([&] { backend.startVm(withGpus(vm, {"0000:fe:1f.7"})); });
+		CPPUNIT_ASSERT(error.kind() == sdk::ErrorKind::InvalidRequest);
+		CPPUNIT_ASSERT_MESSAGE(error.what(), std::string(error.what()).find("'0000:fe:1f.7'") != std::string::npos);
+		CPPUNIT_ASSERT(backend.getVmStatus(vm).power == sdk::PowerState::Stopped);
+		// The failed start left the domain's hostdevs alone.
+		backend.startVm(vm);
+		CPPUNIT_ASSERT((backend.getVmStatus(vm).gpuAddresses == std::vector<std::string>{"0000:3b:00.0"}));
+	}
+
+	void startWithInvalidAddress()
+	{
+		LibvirtBackend backend(sdk::BackendContext{"lv", gpuNodeConfig(), &_host});
+		sdk::VmRef vm{"invalid", "a", backend.createVm(gpuSpec("invalid", {})).backendId, {}};
+		sdk::BackendError junk = expectBackendError([&] { backend.startVm(withGpus(vm, {"gpu-0"})); });
+		CPPUNIT_ASSERT(junk.kind() == sdk::ErrorKind::InvalidRequest);
+		sdk::BackendError twice = expectBackendError([&] {
+			backend.startVm(withGpus(vm, {"0000:86:00.0", "86:00.0"}));
+		});
+		CPPUNIT_ASSERT(twice.kind() == sdk::ErrorKind::InvalidRequest);
+		CPPUNIT_ASSERT(backend.getVmStatus(vm).power == sdk::PowerState::Stopped);
+	}
+
+	void startRunningKeepsGpus()
+	{
+		LibvirtBackend backend(sdk::BackendContext{"lv", gpuNodeConfig(), &_host});
+		sdk::VmRef vm{"running", "a", backend.createVm(gpuSpec("running", {"0000:3b:00.0"})).backendId, {}};
+		backend.startVm(vm);
+		backend.startVm(withGpus(vm, {"0000:86:00.0"}));
+		CPPUNIT_ASSERT((backend.getVmStatus(vm).gpuAddresses == std::vector<std::string>{"0000:3b:00.0"}));
+		CPPUNIT_ASSERT_EQUAL(std::string(), gpuHolder(backend, "0000:86:00.0"));
 	}
 
 	void offlineUntilBackoff()
@@ -210,6 +350,13 @@ public:
 	}
 
 private:
+	bool logged(const std::string& text)
+	{
+		std::lock_guard<std::mutex> lock(_host.mutex);
+		return std::any_of(_host.lines.begin(), _host.lines.end(),
+			[&](const std::string& line) { return line.find(text) != std::string::npos; });
+	}
+
 	testing::FakeHost _host;
 	std::filesystem::path _missing;
 };

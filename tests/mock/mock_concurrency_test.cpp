@@ -25,6 +25,7 @@ class MockConcurrencyTest : public CppUnit::TestFixture
 {
 	CPPUNIT_TEST_SUITE(MockConcurrencyTest);
 	CPPUNIT_TEST(noGpuHeldTwice);
+	CPPUNIT_TEST(contendedStart);
 	CPPUNIT_TEST(concurrentCreateSameId);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -51,33 +52,30 @@ public:
 			for (int i = 0; i < kIterations; ++i)
 			{
 				std::size_t gpu = static_cast<std::size_t>(thread + i) % kContestedGpus.size();
+				std::size_t other = (gpu + 1) % kContestedGpus.size();
 				sdk::VmSpec spec = vmSpec("t" + std::to_string(thread) + "-" + std::to_string(i), "vm01",
 					{kContestedGpus[gpu]});
 				try
 				{
 					sdk::VmRef vm = refTo(spec, backend->createVm(spec));
-					claim(gpu, thread);
-					backend->startVm(vm);
-					backend->getVmStatus(vm);
-					holders[gpu] = 0;
-					backend->stopVm(vm, std::chrono::seconds(0));
-					try
+					if (tryStart(*backend, vm, unexpectedErrors))
 					{
-						backend->startVm(vm);
 						claim(gpu, thread);
+						backend->getVmStatus(vm);
 						holders[gpu] = 0;
+						backend->stopVm(vm, std::chrono::seconds(0));
 					}
-					catch (const BackendError& error)
+					vm.gpuAddresses = {kContestedGpus[other]};
+					if (tryStart(*backend, vm, unexpectedErrors))
 					{
-						if (error.kind() != ErrorKind::CapacityExhausted)
-							++unexpectedErrors;
+						claim(other, thread);
+						holders[other] = 0;
 					}
 					backend->destroyVm(vm);
 				}
-				catch (const BackendError& error)
+				catch (const BackendError&)
 				{
-					if (error.kind() != ErrorKind::CapacityExhausted)
-						++unexpectedErrors;
+					++unexpectedErrors;
 				}
 				backend->listVms();
 			}
@@ -97,6 +95,55 @@ public:
 			CPPUNIT_ASSERT_EQUAL(std::string(), gpuHolder(*backend, "vm01", address));
 	}
 
+	void contendedStart()
+	{
+		auto backend = loadMock(_host, {{"delay_ms.start_vm", "5"}});
+		std::vector<sdk::VmRef> vms;
+		for (int thread = 0; thread < kThreads; ++thread)
+		{
+			sdk::VmSpec spec = vmSpec("c" + std::to_string(thread), "vm01", {kVm01First5090});
+			vms.push_back(refTo(spec, backend->createVm(spec)));
+		}
+		std::atomic<bool> go{false};
+		std::atomic<int> started{0};
+		std::atomic<int> exhausted{0};
+		std::vector<std::thread> threads;
+		for (int thread = 0; thread < kThreads; ++thread)
+		{
+			threads.emplace_back([&, thread] {
+				while (!go)
+					std::this_thread::yield();
+				try
+				{
+					backend->startVm(vms[static_cast<std::size_t>(thread)]);
+					++started;
+				}
+				catch (const BackendError& error)
+				{
+					if (error.kind() == ErrorKind::CapacityExhausted)
+						++exhausted;
+				}
+			});
+		}
+		go = true;
+		for (std::thread& thread : threads)
+			thread.join();
+
+		CPPUNIT_ASSERT_EQUAL(1, started.load());
+		CPPUNIT_ASSERT_EQUAL(kThreads - 1, exhausted.load());
+		std::string holder = gpuHolder(*backend, "vm01", kVm01First5090);
+		int running = 0;
+		for (const sdk::VmRef& vm : vms)
+		{
+			if (backend->getVmStatus(vm).power == sdk::PowerState::Running)
+			{
+				++running;
+				CPPUNIT_ASSERT_EQUAL(vm.vmId, holder);
+			}
+		}
+		CPPUNIT_ASSERT_EQUAL(1, running);
+	}
+
 	void concurrentCreateSameId()
 	{
 		auto backend = loadMock(_host, {{"delay_ms.create_vm", "5"}});
@@ -114,6 +161,22 @@ public:
 	}
 
 private:
+	/// Starts the VM; returns false when a GPU is held by another VM, and counts any other error as unexpected.
+	static bool tryStart(sdk::HypervisorBackend& backend, const sdk::VmRef& vm, std::atomic<int>& unexpectedErrors)
+	{
+		try
+		{
+			backend.startVm(vm);
+			return true;
+		}
+		catch (const BackendError& error)
+		{
+			if (error.kind() != ErrorKind::CapacityExhausted)
+				++unexpectedErrors;
+			return false;
+		}
+	}
+
 	RecordingHost _host;
 };
 

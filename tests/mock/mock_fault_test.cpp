@@ -97,7 +97,8 @@ public:
 		expectThrow<BackendError>([&] { backend->createVm(vmSpec("a1", "vm01", {kVm01First5090})); });
 		CPPUNIT_ASSERT(backend->listVms().empty());
 		CPPUNIT_ASSERT_EQUAL(std::string(), gpuHolder(*backend, "vm01", kVm01First5090));
-		backend->createVm(vmSpec("a1", "vm01", {kVm01First5090}));
+		sdk::VmSpec spec = vmSpec("a1", "vm01", {kVm01First5090});
+		backend->startVm(refTo(spec, backend->createVm(spec)));
 		CPPUNIT_ASSERT_EQUAL(std::string("a1"), gpuHolder(*backend, "vm01", kVm01First5090));
 	}
 

@@ -33,7 +33,7 @@ sdk::VmSpec vmSpec(const std::string& vmId, const std::string& node, const std::
 
 sdk::VmRef refTo(const sdk::VmSpec& spec, const sdk::CreatedVm& created)
 {
-	return sdk::VmRef{spec.vmId, spec.node, created.backendId};
+	return sdk::VmRef{spec.vmId, spec.node, created.backendId, {}};
 }
 
 sdk::NodeInfo findNode(sdk::HypervisorBackend& backend, const std::string& node)

@@ -18,11 +18,11 @@ class MockLifecycleTest : public CppUnit::TestFixture
 	CPPUNIT_TEST(defaultNodes);
 	CPPUNIT_TEST(defaultGpus);
 	CPPUNIT_TEST(createLeavesStopped);
-	CPPUNIT_TEST(createHoldsGpus);
+	CPPUNIT_TEST(createRecordsGpus);
 	CPPUNIT_TEST(createUsesStorage);
 	CPPUNIT_TEST(createIdempotent);
 	CPPUNIT_TEST(createUnknownGpu);
-	CPPUNIT_TEST(createTakenGpu);
+	CPPUNIT_TEST(createHeldGpu);
 	CPPUNIT_TEST(createDuplicateGpu);
 	CPPUNIT_TEST(createUnknownNode);
 	CPPUNIT_TEST(createUnknownTemplate);
@@ -34,9 +34,14 @@ class MockLifecycleTest : public CppUnit::TestFixture
 	CPPUNIT_TEST(startIdempotent);
 	CPPUNIT_TEST(stopReleasesGpus);
 	CPPUNIT_TEST(stopIdempotent);
-	CPPUNIT_TEST(stopFreshVmReleasesGpus);
+	CPPUNIT_TEST(stopNeverStarted);
 	CPPUNIT_TEST(startTakesGpusBack);
 	CPPUNIT_TEST(startGpuTaken);
+	CPPUNIT_TEST(startOtherGpus);
+	CPPUNIT_TEST(startOtherGpuTaken);
+	CPPUNIT_TEST(startUnknownGpu);
+	CPPUNIT_TEST(startDuplicateGpu);
+	CPPUNIT_TEST(startRunningKeepsGpus);
 	CPPUNIT_TEST(rebootRunning);
 	CPPUNIT_TEST(rebootStopped);
 	CPPUNIT_TEST(resizeGrows);
@@ -137,15 +142,18 @@ public:
 		CPPUNIT_ASSERT(status.cpuPercent < 0);
 	}
 
-	void createHoldsGpus()
+	void createRecordsGpus()
 	{
 		sdk::VmSpec spec = vmSpec("a1", "vm01", {kVm01First5090, kVm01First4090});
-		sdk::CreatedVm created = _backend->createVm(spec);
+		sdk::VmRef vm = refTo(spec, _backend->createVm(spec));
+		CPPUNIT_ASSERT_EQUAL(std::string(), gpuHolder(*_backend, "vm01", kVm01First5090));
+		CPPUNIT_ASSERT_EQUAL(std::string(), gpuHolder(*_backend, "vm01", kVm01First4090));
+		CPPUNIT_ASSERT(_backend->getVmStatus(vm).gpuAddresses.empty());
+		_backend->startVm(vm);
 		CPPUNIT_ASSERT_EQUAL(std::string("a1"), gpuHolder(*_backend, "vm01", kVm01First5090));
 		CPPUNIT_ASSERT_EQUAL(std::string("a1"), gpuHolder(*_backend, "vm01", kVm01First4090));
 		CPPUNIT_ASSERT_EQUAL(std::string(), gpuHolder(*_backend, "vm01", kVm01Second5090));
-		sdk::VmStatus status = _backend->getVmStatus(refTo(spec, created));
-		CPPUNIT_ASSERT(status.gpuAddresses == spec.gpuAddresses);
+		CPPUNIT_ASSERT(_backend->getVmStatus(vm).gpuAddresses == spec.gpuAddresses);
 	}
 
 	void createUsesStorage()
@@ -165,7 +173,7 @@ public:
 		CPPUNIT_ASSERT_EQUAL(first.backendId, second.backendId);
 		CPPUNIT_ASSERT_EQUAL(first.vmid, second.vmid);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), _backend->listVms().size());
-		CPPUNIT_ASSERT_EQUAL(std::string("a1"), gpuHolder(*_backend, "vm01", kVm01First5090));
+		CPPUNIT_ASSERT_EQUAL(std::string(), gpuHolder(*_backend, "vm01", kVm01First5090));
 	}
 
 	void createUnknownGpu()
@@ -176,15 +184,18 @@ public:
 		CPPUNIT_ASSERT(_backend->listVms().empty());
 	}
 
-	void createTakenGpu()
+	void createHeldGpu()
 	{
-		_backend->createVm(vmSpec("a1", "vm01", {kVm01First5090}));
-		auto error = expectThrow<BackendError>([&] { _backend->createVm(vmSpec("a2", "vm01", {kVm01First5090})); });
+		_backend->startVm(create("a1", {kVm01First5090}));
+		sdk::VmRef second = create("a2", {kVm01First5090});
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), _backend->listVms().size());
+		CPPUNIT_ASSERT_EQUAL(std::string("a1"), gpuHolder(*_backend, "vm01", kVm01First5090));
+		auto error = expectThrow<BackendError>([&] { _backend->startVm(second); });
 		CPPUNIT_ASSERT_MESSAGE(kindOf(error), error.kind() == ErrorKind::CapacityExhausted);
 		CPPUNIT_ASSERT_MESSAGE(error.what(), contains(error.what(), "'a1'"));
 		CPPUNIT_ASSERT_MESSAGE(error.what(), contains(error.what(), "'a2'"));
-		CPPUNIT_ASSERT_MESSAGE(error.what(), contains(error.what(), "Backend 'mock', createVm"));
-		CPPUNIT_ASSERT_EQUAL(std::size_t(1), _backend->listVms().size());
+		CPPUNIT_ASSERT_MESSAGE(error.what(), contains(error.what(), "Backend 'mock', startVm"));
+		CPPUNIT_ASSERT(_backend->getVmStatus(second).power == PowerState::Stopped);
 	}
 
 	void createDuplicateGpu()
@@ -284,16 +295,18 @@ public:
 		CPPUNIT_ASSERT(_backend->getVmStatus(vm).power == PowerState::Stopped);
 	}
 
-	void stopFreshVmReleasesGpus()
+	void stopNeverStarted()
 	{
 		sdk::VmRef vm = create("a1", {kVm01First5090});
 		_backend->stopVm(vm, std::chrono::seconds(0));
+		CPPUNIT_ASSERT(_backend->getVmStatus(vm).power == PowerState::Stopped);
 		CPPUNIT_ASSERT_EQUAL(std::string(), gpuHolder(*_backend, "vm01", kVm01First5090));
 	}
 
 	void startTakesGpusBack()
 	{
 		sdk::VmRef vm = create("a1", {kVm01First5090});
+		_backend->startVm(vm);
 		_backend->stopVm(vm, std::chrono::seconds(0));
 		_backend->startVm(vm);
 		CPPUNIT_ASSERT_EQUAL(std::string("a1"), gpuHolder(*_backend, "vm01", kVm01First5090));
@@ -302,14 +315,80 @@ public:
 	void startGpuTaken()
 	{
 		sdk::VmRef first = create("a1", {kVm01First5090});
+		_backend->startVm(first);
 		_backend->stopVm(first, std::chrono::seconds(0));
-		create("a2", {kVm01First5090});
+		_backend->startVm(create("a2", {kVm01First5090}));
 		auto error = expectThrow<BackendError>([&] { _backend->startVm(first); });
 		CPPUNIT_ASSERT_MESSAGE(kindOf(error), error.kind() == ErrorKind::CapacityExhausted);
 		CPPUNIT_ASSERT_MESSAGE(error.what(), contains(error.what(), "'" + kVm01First5090 + "'"));
 		CPPUNIT_ASSERT_MESSAGE(error.what(), contains(error.what(), "'a2'"));
 		CPPUNIT_ASSERT(_backend->getVmStatus(first).power == PowerState::Stopped);
 		CPPUNIT_ASSERT_EQUAL(std::string("a2"), gpuHolder(*_backend, "vm01", kVm01First5090));
+	}
+
+	void startOtherGpus()
+	{
+		sdk::VmRef vm = create("a1", {kVm01First5090});
+		_backend->startVm(vm);
+		_backend->stopVm(vm, std::chrono::seconds(0));
+		const std::vector<std::string> others = {kVm01Second5090, kVm01First4090};
+		_backend->startVm(withGpus(vm, others));
+		CPPUNIT_ASSERT(_backend->getVmStatus(vm).gpuAddresses == others);
+		CPPUNIT_ASSERT_EQUAL(std::string(), gpuHolder(*_backend, "vm01", kVm01First5090));
+		CPPUNIT_ASSERT_EQUAL(std::string("a1"), gpuHolder(*_backend, "vm01", kVm01Second5090));
+		CPPUNIT_ASSERT_EQUAL(std::string("a1"), gpuHolder(*_backend, "vm01", kVm01First4090));
+		// The GPUs of the last start replace the recorded ones, so a start without GPUs takes them again.
+		_backend->stopVm(vm, std::chrono::seconds(0));
+		_backend->startVm(vm);
+		CPPUNIT_ASSERT(_backend->getVmStatus(vm).gpuAddresses == others);
+		CPPUNIT_ASSERT_EQUAL(std::string(), gpuHolder(*_backend, "vm01", kVm01First5090));
+	}
+
+	void startOtherGpuTaken()
+	{
+		_backend->startVm(create("a1", {kVm01Second5090}));
+		sdk::VmRef vm = create("a2", {kVm01First5090});
+		auto error = expectThrow<BackendError>([&] {
+			_backend->startVm(withGpus(vm, {kVm01First4090, kVm01Second5090}));
+		});
+		CPPUNIT_ASSERT_MESSAGE(kindOf(error), error.kind() == ErrorKind::CapacityExhausted);
+		CPPUNIT_ASSERT_MESSAGE(error.what(), contains(error.what(), "'" + kVm01Second5090 + "'"));
+		CPPUNIT_ASSERT_MESSAGE(error.what(), contains(error.what(), "'a1'"));
+		CPPUNIT_ASSERT(_backend->getVmStatus(vm).power == PowerState::Stopped);
+		CPPUNIT_ASSERT_EQUAL(std::string(), gpuHolder(*_backend, "vm01", kVm01First4090));
+		// A failed start leaves the recorded GPUs as they were.
+		_backend->startVm(vm);
+		CPPUNIT_ASSERT((_backend->getVmStatus(vm).gpuAddresses == std::vector<std::string>{kVm01First5090}));
+	}
+
+	void startUnknownGpu()
+	{
+		sdk::VmRef vm = create("a1", {kVm01First5090});
+		auto error = expectThrow<BackendError>([&] { _backend->startVm(withGpus(vm, {"0000:99:00.0"})); });
+		CPPUNIT_ASSERT_MESSAGE(kindOf(error), error.kind() == ErrorKind::InvalidRequest);
+		CPPUNIT_ASSERT_MESSAGE(error.what(), contains(error.what(), "'0000:99:00.0'"));
+		CPPUNIT_ASSERT_MESSAGE(error.what(), contains(error.what(), "'a1'"));
+		CPPUNIT_ASSERT(_backend->getVmStatus(vm).power == PowerState::Stopped);
+	}
+
+	void startDuplicateGpu()
+	{
+		sdk::VmRef vm = create("a1");
+		auto error = expectThrow<BackendError>([&] {
+			_backend->startVm(withGpus(vm, {kVm01First5090, kVm01First5090}));
+		});
+		CPPUNIT_ASSERT_MESSAGE(kindOf(error), error.kind() == ErrorKind::InvalidRequest);
+		CPPUNIT_ASSERT_EQUAL(std::string(), gpuHolder(*_backend, "vm01", kVm01First5090));
+	}
+
+	void startRunningKeepsGpus()
+	{
+		sdk::VmRef vm = create("a1", {kVm01First5090});
+		_backend->startVm(vm);
+		_backend->startVm(withGpus(vm, {kVm01Second5090}));
+		CPPUNIT_ASSERT((_backend->getVmStatus(vm).gpuAddresses == std::vector<std::string>{kVm01First5090}));
+		CPPUNIT_ASSERT_EQUAL(std::string("a1"), gpuHolder(*_backend, "vm01", kVm01First5090));
+		CPPUNIT_ASSERT_EQUAL(std::string(), gpuHolder(*_backend, "vm01", kVm01Second5090));
 	}
 
 	void rebootRunning()
@@ -385,6 +464,9 @@ public:
 		CPPUNIT_ASSERT_MESSAGE(gpus.what(), contains(gpus.what(), "gpu_passthrough"));
 		sdk::VmSpec spec = vmSpec("a2");
 		sdk::VmRef vm = refTo(spec, backend->createVm(spec));
+		auto startGpus = expectThrow<BackendError>([&] { backend->startVm(withGpus(vm, {kVm01First5090})); });
+		CPPUNIT_ASSERT_MESSAGE(kindOf(startGpus), startGpus.kind() == ErrorKind::NotSupported);
+		CPPUNIT_ASSERT_MESSAGE(startGpus.what(), contains(startGpus.what(), "gpu_passthrough"));
 		backend->startVm(vm);
 		auto reboot = expectThrow<BackendError>([&] { backend->rebootVm(vm); });
 		CPPUNIT_ASSERT_MESSAGE(kindOf(reboot), reboot.kind() == ErrorKind::NotSupported);
@@ -420,17 +502,17 @@ public:
 		sdk::VmRef vm = create("a1");
 		_backend->destroyVm(vm);
 		_backend->destroyVm(vm);
-		_backend->destroyVm(sdk::VmRef{"never-created", "vm01", ""});
-		_backend->destroyVm(sdk::VmRef{"never-created", "vm01", "mock-424242"});
+		_backend->destroyVm(sdk::VmRef{"never-created", "vm01", "", {}});
+		_backend->destroyVm(sdk::VmRef{"never-created", "vm01", "mock-424242", {}});
 		CPPUNIT_ASSERT(_backend->listVms().empty());
 	}
 
 	void refByVmId()
 	{
 		sdk::VmRef vm = create("a1");
-		_backend->startVm(sdk::VmRef{"a1", "vm01", ""});
+		_backend->startVm(sdk::VmRef{"a1", "vm01", "", {}});
 		CPPUNIT_ASSERT(_backend->getVmStatus(vm).power == PowerState::Running);
-		CPPUNIT_ASSERT_EQUAL(vm.backendId, _backend->getVmStatus(sdk::VmRef{"a1", "", ""}).backendId);
+		CPPUNIT_ASSERT_EQUAL(vm.backendId, _backend->getVmStatus(sdk::VmRef{"a1", "", "", {}}).backendId);
 	}
 
 	void refOnWrongNode()
@@ -443,7 +525,7 @@ public:
 
 	void missingVm()
 	{
-		sdk::VmRef vm{"ghost", "vm01", "mock-5000"};
+		sdk::VmRef vm{"ghost", "vm01", "mock-5000", {}};
 		auto start = expectThrow<BackendError>([&] { _backend->startVm(vm); });
 		CPPUNIT_ASSERT_MESSAGE(kindOf(start), start.kind() == ErrorKind::NotFound);
 		CPPUNIT_ASSERT_MESSAGE(start.what(), contains(start.what(), "'ghost'"));
@@ -547,6 +629,12 @@ private:
 	{
 		sdk::VmSpec spec = vmSpec(vmId, "vm01", gpus);
 		return refTo(spec, _backend->createVm(spec));
+	}
+
+	static sdk::VmRef withGpus(sdk::VmRef vm, const std::vector<std::string>& gpus)
+	{
+		vm.gpuAddresses = gpus;
+		return vm;
 	}
 
 	RecordingHost _host;

@@ -21,6 +21,9 @@ class MockStateFileTest : public CppUnit::TestFixture
 	CPPUNIT_TEST(missingFileStartsEmpty);
 	CPPUNIT_TEST(roundTrip);
 	CPPUNIT_TEST(gpuHoldersSurvive);
+	CPPUNIT_TEST(startedGpusSurvive);
+	CPPUNIT_TEST(olderFileHeldGpus);
+	CPPUNIT_TEST(runningVmsShareGpu);
 	CPPUNIT_TEST(vmidsContinue);
 	CPPUNIT_TEST(destroyedStayGone);
 	CPPUNIT_TEST(lostStayGone);
@@ -75,22 +78,76 @@ public:
 		CPPUNIT_ASSERT(stop.power == PowerState::Stopped);
 		CPPUNIT_ASSERT_EQUAL(std::uint64_t(400), stop.diskGb);
 		CPPUNIT_ASSERT_EQUAL(freeBefore, findNode(*backend, "vm02").storageFreeGb);
-		CPPUNIT_ASSERT_EQUAL(run.vmId, backend->getVmStatus(sdk::VmRef{"run-1", "vm01", ""}).vmId);
+		CPPUNIT_ASSERT_EQUAL(run.vmId, backend->getVmStatus(sdk::VmRef{"run-1", "vm01", "", {}}).vmId);
 	}
 
 	void gpuHoldersSurvive()
 	{
 		{
 			auto backend = load();
-			backend->createVm(vmSpec("a1", "vm01", {kVm01First5090}));
-			sdk::VmSpec released = vmSpec("a2", "vm01", {kVm01Second5090});
-			backend->stopVm(refTo(released, backend->createVm(released)), std::chrono::seconds(0));
+			sdk::VmSpec running = vmSpec("a1", "vm01", {kVm01First5090});
+			backend->startVm(refTo(running, backend->createVm(running)));
+			sdk::VmSpec stopped = vmSpec("a2", "vm01", {kVm01Second5090});
+			sdk::VmRef vm = refTo(stopped, backend->createVm(stopped));
+			backend->startVm(vm);
+			backend->stopVm(vm, std::chrono::seconds(0));
+			backend->createVm(vmSpec("a3", "vm01", {kVm01First4090}));
 		}
 		auto backend = load();
 		CPPUNIT_ASSERT_EQUAL(std::string("a1"), gpuHolder(*backend, "vm01", kVm01First5090));
 		CPPUNIT_ASSERT_EQUAL(std::string(), gpuHolder(*backend, "vm01", kVm01Second5090));
-		auto error = expectThrow<BackendError>([&] { backend->createVm(vmSpec("b1", "vm01", {kVm01First5090})); });
+		CPPUNIT_ASSERT_EQUAL(std::string(), gpuHolder(*backend, "vm01", kVm01First4090));
+		sdk::VmSpec contender = vmSpec("b1", "vm01", {kVm01First5090});
+		sdk::VmRef vm = refTo(contender, backend->createVm(contender));
+		auto error = expectThrow<BackendError>([&] { backend->startVm(vm); });
 		CPPUNIT_ASSERT_MESSAGE(kindOf(error), error.kind() == ErrorKind::CapacityExhausted);
+		CPPUNIT_ASSERT_MESSAGE(error.what(), contains(error.what(), "'a1'"));
+	}
+
+	void startedGpusSurvive()
+	{
+		sdk::VmSpec spec = vmSpec("a1", "vm01", {kVm01First5090});
+		sdk::VmRef vm;
+		{
+			auto backend = load();
+			vm = refTo(spec, backend->createVm(spec));
+			sdk::VmRef other = vm;
+			other.gpuAddresses = {kVm01First6000Pro};
+			backend->startVm(other);
+			backend->stopVm(vm, std::chrono::seconds(0));
+		}
+		auto backend = load();
+		backend->startVm(vm);
+		CPPUNIT_ASSERT((backend->getVmStatus(vm).gpuAddresses == std::vector<std::string>{kVm01First6000Pro}));
+		CPPUNIT_ASSERT_EQUAL(std::string("a1"), gpuHolder(*backend, "vm01", kVm01First6000Pro));
+		CPPUNIT_ASSERT_EQUAL(std::string(), gpuHolder(*backend, "vm01", kVm01First5090));
+	}
+
+	void olderFileHeldGpus()
+	{
+		// Older versions held a stopped VM's GPUs from create on and wrote "gpus_held" for it.
+		writeState(stateVm("old-stopped", "mock-1000", 1000, kVm01First5090, "stopped", true) + ",\n"
+			+ stateVm("old-running", "mock-1001", 1001, kVm01Second5090, "running", true));
+		auto backend = load();
+		CPPUNIT_ASSERT_EQUAL(std::string(), gpuHolder(*backend, "vm01", kVm01First5090));
+		CPPUNIT_ASSERT_EQUAL(std::string("old-running"), gpuHolder(*backend, "vm01", kVm01Second5090));
+		sdk::VmRef stopped{"old-stopped", "vm01", "mock-1000", {}};
+		CPPUNIT_ASSERT(backend->getVmStatus(stopped).gpuAddresses.empty());
+		backend->startVm(stopped);
+		CPPUNIT_ASSERT_EQUAL(std::string("old-stopped"), gpuHolder(*backend, "vm01", kVm01First5090));
+	}
+
+	void runningVmsShareGpu()
+	{
+		writeState(stateVm("s1", "mock-1000", 1000, kVm01First5090, "stopped", false) + ",\n"
+			+ stateVm("s2", "mock-1001", 1001, kVm01First5090, "stopped", false));
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), load()->listVms().size());
+
+		writeState(stateVm("r1", "mock-1000", 1000, kVm01First5090, "running", false) + ",\n"
+			+ stateVm("r2", "mock-1001", 1001, kVm01First5090, "running", false));
+		auto error = expectThrow<plugin::PluginLoadError>([&] { load(); });
+		CPPUNIT_ASSERT_MESSAGE(error.what(), contains(error.what(), "'" + kVm01First5090 + "'"));
+		CPPUNIT_ASSERT_MESSAGE(error.what(), contains(error.what(), "'r2'"));
 	}
 
 	void vmidsContinue()
@@ -171,6 +228,22 @@ public:
 	}
 
 private:
+	/// Returns one VM of a format 1 state file on node vm01 with one GPU.
+	static std::string stateVm(const std::string& vmId, const std::string& backendId, int vmid,
+		const std::string& gpu, const std::string& power, bool gpusHeld)
+	{
+		return "{\"vm_id\": \"" + vmId + "\", \"backend_id\": \"" + backendId + "\", \"vmid\": "
+			+ std::to_string(vmid) + ", \"node\": \"vm01\", \"hostname\": \"" + vmId
+			+ "\", \"template_vmid\": 100, \"cpu_cores\": 8, \"ram_mb\": 32768, \"disk_gb\": 100, "
+			+ "\"gpu_addresses\": [\"" + gpu + "\"], \"gpus_held\": " + (gpusHeld ? "true" : "false")
+			+ ", \"power\": \"" + power + "\", \"started_at_ms\": 0}";
+	}
+
+	void writeState(const std::string& vms)
+	{
+		std::ofstream(_path) << "{\"format\": 1, \"next_vmid\": 1002, \"vms\": [\n" << vms << "\n]}\n";
+	}
+
 	std::shared_ptr<sdk::HypervisorBackend> load(sdk::ConfigMap config = {})
 	{
 		config["state_file"] = _path;

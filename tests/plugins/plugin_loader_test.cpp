@@ -179,7 +179,7 @@ public:
 	void foreignStdException()
 	{
 		auto backend = loader().load("foreign", "test_foreign_exceptions", {}, _host);
-		gpucloud::sdk::VmRef vm{"vm-1", "node", ""};
+		gpucloud::sdk::VmRef vm{"vm-1", "node", "", {}};
 		expectFatal([&] { backend->listNodes(); }, "listNodes", "foreign failure in listNodes");
 		expectFatal([&] { backend->createVm({}); }, "createVm", "foreign failure in createVm");
 		expectFatal([&] { backend->startVm(vm); }, "startVm", "foreign failure in startVm");
@@ -192,7 +192,7 @@ public:
 	void foreignInt()
 	{
 		auto backend = loader().load("foreign", "test_foreign_exceptions", {{"throw", "int"}}, _host);
-		gpucloud::sdk::VmRef vm{"vm-1", "node", ""};
+		gpucloud::sdk::VmRef vm{"vm-1", "node", "", {}};
 		expectFatal([&] { backend->listNodes(); }, "listNodes", "unknown type");
 		expectFatal([&] { backend->startVm(vm); }, "startVm", "unknown type");
 		expectFatal([&] { backend->listVms(); }, "listVms", "unknown type");
@@ -220,7 +220,7 @@ public:
 	{
 		// The plugin's rebootVm throws a foreign type, so a Fatal error would mean that the call reached it.
 		auto backend = loader().load("foreign", "test_foreign_exceptions", {}, _host);
-		auto error = expectThrow<BackendError>([&] { backend->rebootVm({"vm-1", "node", ""}); });
+		auto error = expectThrow<BackendError>([&] { backend->rebootVm({"vm-1", "node", "", {}}); });
 		CPPUNIT_ASSERT(error.kind() == ErrorKind::NotSupported);
 		CPPUNIT_ASSERT_MESSAGE(error.what(), contains(error.what(), "'reboot'"));
 		CPPUNIT_ASSERT_MESSAGE(error.what(), contains(error.what(), "'foreign'"));
@@ -229,7 +229,7 @@ public:
 	void capabilityResize()
 	{
 		auto backend = loader().load("foreign", "test_foreign_exceptions", {}, _host);
-		auto error = expectThrow<BackendError>([&] { backend->resizeDisk({"vm-1", "node", ""}, 100); });
+		auto error = expectThrow<BackendError>([&] { backend->resizeDisk({"vm-1", "node", "", {}}, 100); });
 		CPPUNIT_ASSERT(error.kind() == ErrorKind::NotSupported);
 		CPPUNIT_ASSERT_MESSAGE(error.what(), contains(error.what(), "'disk_resize'"));
 	}
@@ -251,7 +251,7 @@ public:
 	void capabilityNotEnforced()
 	{
 		auto backend = loader().load("foreign", "test_foreign_exceptions", {}, _host, false);
-		auto error = expectThrow<BackendError>([&] { backend->rebootVm({"vm-1", "node", ""}); });
+		auto error = expectThrow<BackendError>([&] { backend->rebootVm({"vm-1", "node", "", {}}); });
 		CPPUNIT_ASSERT(error.kind() == ErrorKind::Fatal);
 		CPPUNIT_ASSERT_MESSAGE(error.what(), contains(error.what(), "foreign failure in rebootVm"));
 	}

@@ -26,9 +26,12 @@ shutdown_timeout = 2
 
 [auth]
 jwt_secret = test-secret-that-is-long-enough-for-hs256-0123456789
+argon2_ops = 1
+argon2_memory_kib = 8192
 
 [rate_limits]
 login_per_minute = 100000
+login_account_per_minute = 100000
 auth_per_minute = 100000
 read_per_minute = 100000
 vm_per_minute = 100000

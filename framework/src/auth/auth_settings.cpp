@@ -41,6 +41,32 @@ AuthSettings readAuthSettings(config::ConfigSection& section, bool developmentPr
 		std::chrono::seconds(24 * 3600));
 	settings.refreshTokenTtl = section.getSeconds("refresh_token_ttl", settings.refreshTokenTtl,
 		std::chrono::seconds(3600), std::chrono::seconds(365 * 24 * 3600));
+	settings.challengeTokenTtl = section.getSeconds("challenge_token_ttl", settings.challengeTokenTtl,
+		std::chrono::seconds(30), std::chrono::seconds(3600));
+
+	// libsodium's argon2id accepts at least 1 pass and 8 KiB; the upper bounds keep a typo from exhausting memory.
+	settings.argon2Ops = static_cast<std::uint64_t>(section.getInt("argon2_ops", 2, 1, 20));
+	settings.argon2MemoryKib = static_cast<std::uint64_t>(section.getInt("argon2_memory_kib", 64 * 1024, 8, 4 * 1024 * 1024));
+	settings.hashWorkers = static_cast<std::size_t>(section.getInt("hash_workers", 0, 0, 256));
+	settings.hashQueueLimit = static_cast<std::size_t>(section.getInt("hash_queue_limit", 64, 1, 100000));
+
+	settings.apiKeyPrefix = section.getString("api_key_prefix", settings.apiKeyPrefix);
+	if (settings.apiKeyPrefix.empty() || settings.apiKeyPrefix.size() > 32
+		|| settings.apiKeyPrefix.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+			!= std::string::npos)
+	{
+		throw config::ConfigError("Configuration key 'auth.api_key_prefix' must be 1 to 32 characters of "
+			"[A-Za-z0-9_-], not '" + settings.apiKeyPrefix + "'");
+	}
+	settings.apiKeyRandomLength = static_cast<std::size_t>(section.getInt("api_key_length", 40, 32, 128));
+	settings.maxApiKeys = static_cast<std::size_t>(section.getInt("max_api_keys", 25, 1, 10000));
+	settings.apiKeyCacheTtl = section.getSeconds("api_key_cache_ttl", settings.apiKeyCacheTtl, std::chrono::seconds(0),
+		std::chrono::seconds(300));
+
+	settings.registrationEnabled = section.getBool("registration_enabled", settings.registrationEnabled);
+	settings.totpIssuer = section.getString("totp_issuer", settings.totpIssuer);
+	if (settings.totpIssuer.empty() || settings.totpIssuer.find(':') != std::string::npos)
+		throw config::ConfigError("Configuration key 'auth.totp_issuer' must be non-empty and contain no ':'");
 
 	if (settings.jwtAlgorithm != "HS256")
 	{

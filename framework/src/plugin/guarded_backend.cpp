@@ -79,6 +79,8 @@ sdk::CreatedVm GuardedBackend::createVm(const sdk::VmSpec& spec)
 
 void GuardedBackend::startVm(const sdk::VmRef& vm)
 {
+	if (!vm.gpuAddresses.empty())
+		require(sdk::Capability::GpuPassthrough, "startVm with GPUs");
 	guard("startVm", [&] { _backend->startVm(vm); });
 }
 

@@ -13,6 +13,7 @@ enum class RateClass
 	Default,  ///< resolved by the router: Read for GET, None for other methods
 	None,
 	Login,    ///< register, login, verify-2fa, refresh
+	LoginAccount,  ///< login and 2FA attempts per account (e-mail address or user), whatever the client address
 	Auth,     ///< API-key and 2FA management, logout
 	Read,     ///< every GET
 	Vm,       ///< every VM write

@@ -75,17 +75,22 @@ void writeDisk(std::ostringstream& xml, const DomainDefinition& definition)
 void writeGpus(std::ostringstream& xml, const DomainDefinition& definition)
 {
 	for (const auto& gpu : definition.gpus)
-	{
-		xml << "    <hostdev mode='subsystem' type='pci' managed='yes'>\n"
-			<< "      <source>\n"
-			<< "        <address domain='" << hex(gpu.domain, 4) << "' bus='" << hex(gpu.bus, 2) << "' slot='"
-			<< hex(gpu.slot, 2) << "' function='" << hex(gpu.function, 1) << "'/>\n"
-			<< "      </source>\n"
-			<< "    </hostdev>\n";
-	}
+		xml << buildHostdevXml(gpu);
 }
 
 } // namespace
+
+std::string buildHostdevXml(const PciAddress& gpu)
+{
+	std::ostringstream xml;
+	xml << "    <hostdev mode='subsystem' type='pci' managed='yes'>\n"
+		<< "      <source>\n"
+		<< "        <address domain='" << hex(gpu.domain, 4) << "' bus='" << hex(gpu.bus, 2) << "' slot='"
+		<< hex(gpu.slot, 2) << "' function='" << hex(gpu.function, 1) << "'/>\n"
+		<< "      </source>\n"
+		<< "    </hostdev>\n";
+	return xml.str();
+}
 
 std::string escapeXml(const std::string& text)
 {

@@ -41,6 +41,9 @@ struct DomainDefinition
 /// metadata element. A pure function: the same definition always gives the same text.
 std::string buildDomainXml(const DomainDefinition& definition);
 
+/// Returns the managed PCI `<hostdev>` element that passes `gpu` through, as buildDomainXml() writes it.
+std::string buildHostdevXml(const PciAddress& gpu);
+
 /// Escapes `text` for use in XML element content and attribute values.
 std::string escapeXml(const std::string& text);
 

@@ -8,6 +8,7 @@
 
 #include "cloud_init.h"
 #include "domain_xml.h"
+#include "hostdev_editor.h"
 
 namespace gpucloud::plugins::libvirt
 {
@@ -20,6 +21,48 @@ constexpr std::uint64_t kGiB = 1024ull * 1024 * 1024;
 bool hasCredentials(const sdk::Credentials& credentials)
 {
 	return !credentials.sshPublicKeys.empty() || !credentials.password.empty();
+}
+
+/// Returns the parsed GPU addresses. Throws BackendError(InvalidRequest) naming `subject` for an address that is
+/// not a PCI address and for a GPU listed twice.
+std::vector<PciAddress> parseGpus(const std::vector<std::string>& addresses, const std::string& subject)
+{
+	std::vector<PciAddress> gpus;
+	std::set<std::string> seen;
+	for (const auto& address : addresses)
+	{
+		auto parsed = PciAddress::parse(address);
+		if (!parsed)
+		{
+			throw sdk::BackendError(sdk::ErrorKind::InvalidRequest, "GPU address '" + address + "' for " + subject
+					+ " is not a PCI address such as 0000:3b:00.0");
+		}
+		if (!seen.insert(parsed->toString()).second)
+			throw sdk::BackendError(sdk::ErrorKind::InvalidRequest, "GPU '" + address + "' is listed twice for " + subject);
+		gpus.push_back(*parsed);
+	}
+	return gpus;
+}
+
+bool sameGpus(const std::vector<PciAddress>& left, const std::vector<PciAddress>& right)
+{
+	std::set<std::string> leftSet;
+	for (const auto& gpu : left)
+		leftSet.insert(gpu.toString());
+	std::set<std::string> rightSet;
+	for (const auto& gpu : right)
+		rightSet.insert(gpu.toString());
+	return leftSet == rightSet;
+}
+
+std::string joinGpus(const std::vector<PciAddress>& gpus)
+{
+	if (gpus.empty())
+		return "none";
+	std::string text;
+	for (const auto& gpu : gpus)
+		text += (text.empty() ? "" : ", ") + gpu.toString();
+	return text;
 }
 
 int currentState(const NodeSession& session, const ManagedDomain& domain)
@@ -53,42 +96,23 @@ void VmLifecycle::validateSpec(const sdk::VmSpec& spec) const
 	}
 	if (hasCredentials(spec.credentials))
 		_core.require(sdk::Capability::CloudInit, "credentials for " + subject + " (cloud_init_url is not set)");
-
-	std::set<std::string> seen;
-	for (const auto& address : spec.gpuAddresses)
-	{
-		auto parsed = PciAddress::parse(address);
-		if (!parsed)
-		{
-			throw sdk::BackendError(sdk::ErrorKind::InvalidRequest, "GPU address '" + address + "' for " + subject
-					+ " is not a PCI address such as 0000:3b:00.0");
-		}
-		if (!seen.insert(parsed->toString()).second)
-			throw sdk::BackendError(sdk::ErrorKind::InvalidRequest, "GPU '" + address + "' is listed twice for " + subject);
-	}
+	parseGpus(spec.gpuAddresses, subject);
 }
 
-void VmLifecycle::checkGpusForCreate(const NodeSession& session, const sdk::VmSpec& spec) const
+void VmLifecycle::requireGpusOnNode(const NodeSession& session, const std::vector<PciAddress>& gpus) const
 {
-	if (spec.gpuAddresses.empty())
+	if (gpus.empty())
 		return;
-	NodeGpus gpus = _core.gpus.list(session);
-	auto held = _core.catalog.heldGpus(session);
-	for (const auto& address : spec.gpuAddresses)
+	NodeGpus nodeGpus = _core.gpus.list(session);
+	for (const auto& gpu : gpus)
 	{
-		std::string canonical = PciAddress::parse(address)->toString();
-		bool known = std::any_of(gpus.gpus.begin(), gpus.gpus.end(),
-			[&](const sdk::GpuDevice& gpu) { return gpu.address == canonical; });
+		std::string address = gpu.toString();
+		bool known = std::any_of(nodeGpus.gpus.begin(), nodeGpus.gpus.end(),
+			[&](const sdk::GpuDevice& device) { return device.address == address; });
 		if (!known)
 		{
 			throw sdk::BackendError(sdk::ErrorKind::InvalidRequest, "GPU '" + address + "' is not a GPU of "
 					+ session.context());
-		}
-		auto holder = held.find(canonical);
-		if (holder != held.end())
-		{
-			throw sdk::BackendError(sdk::ErrorKind::CapacityExhausted, "GPU '" + canonical + "' requested for "
-					+ session.context() + " is in use by VM '" + holder->second + "'");
 		}
 	}
 }
@@ -123,7 +147,7 @@ sdk::CreatedVm VmLifecycle::create(const sdk::VmSpec& spec)
 {
 	Node& node = _core.node(spec.node);
 	validateSpec(spec);
-	sdk::VmRef ref{spec.vmId, spec.node, ""};
+	sdk::VmRef ref{spec.vmId, spec.node, "", {}};
 	auto guard = _core.lockVm(ref);
 	NodeSession session(node, "VM '" + spec.vmId + "'");
 
@@ -131,7 +155,8 @@ sdk::CreatedVm VmLifecycle::create(const sdk::VmSpec& spec)
 	if (auto existing = _core.catalog.find(session, ref))
 		return sdk::CreatedVm{existing->description.name, 0};
 
-	checkGpusForCreate(session, spec);
+	// The VM holds its GPUs only while it runs, so a GPU that a running VM holds is no reason to fail here.
+	requireGpusOnNode(session, parseGpus(spec.gpuAddresses, session.context()));
 	std::string domainName = _core.catalog.domainName(spec.vmId);
 	std::string volumeName = _core.volumes.diskVolumeName(domainName);
 	PoolHandle pool = _core.volumes.openPool(session);
@@ -162,15 +187,16 @@ ManagedDomain VmLifecycle::require(const NodeSession& session, const sdk::VmRef&
 	return std::move(*domain);
 }
 
-void VmLifecycle::claimGpusAndStart(const NodeSession& session, const ManagedDomain& domain) const
+void VmLifecycle::claimGpusAndStart(const NodeSession& session, const ManagedDomain& domain,
+	const std::vector<PciAddress>& gpus) const
 {
-	// The check and the start happen under the node's GPU lock, so two VMs configured with the same GPU cannot
-	// both pass the check.
+	// The check, the redefinition and the start happen under the node's GPU lock, so two VMs configured with the
+	// same GPU cannot both pass the check.
 	std::lock_guard<std::mutex> lock(session.node().gpuMutex());
-	if (!domain.description.gpus.empty())
+	if (!gpus.empty())
 	{
 		auto held = _core.catalog.heldGpus(session);
-		for (const auto& gpu : domain.description.gpus)
+		for (const auto& gpu : gpus)
 		{
 			auto holder = held.find(gpu.toString());
 			if (holder != held.end() && holder->second != domain.description.vmId)
@@ -180,8 +206,26 @@ void VmLifecycle::claimGpusAndStart(const NodeSession& session, const ManagedDom
 			}
 		}
 	}
+	if (!sameGpus(gpus, domain.description.gpus))
+		redefineGpus(session, domain, gpus);
 	if (virDomainCreate(domain.handle.get()) < 0)
 		session.fail("virDomainCreate");
+}
+
+void VmLifecycle::redefineGpus(const NodeSession& session, const ManagedDomain& domain,
+	const std::vector<PciAddress>& gpus) const
+{
+	// The persistent definition, with secrets such as graphics passwords, so that the redefinition keeps them.
+	CString xml(virDomainGetXMLDesc(domain.handle.get(), VIR_DOMAIN_XML_INACTIVE | VIR_DOMAIN_XML_SECURE));
+	if (!xml)
+		session.fail("virDomainGetXMLDesc");
+	std::string updated = replaceGpuHostdevs(xml.get(), gpus);
+	const std::string& name = domain.description.name;
+	DomainHandle redefined(virDomainDefineXMLFlags(session.connection(), updated.c_str(), VIR_DOMAIN_DEFINE_VALIDATE));
+	if (!redefined)
+		session.fail("virDomainDefineXMLFlags(" + name + ")");
+	_core.host.log(sdk::LogLevel::Information, "Redefined domain '" + name + "' of " + session.context()
+		+ " with GPUs " + joinGpus(gpus) + " (before: " + joinGpus(domain.description.gpus) + ")");
 }
 
 void VmLifecycle::start(const sdk::VmRef& vm)
@@ -197,9 +241,17 @@ void VmLifecycle::start(const sdk::VmRef& vm)
 			session.fail("virDomainResume");
 		return;
 	}
+	// A running or paused VM keeps the GPUs it holds.
 	if (domain.active())
 		return;
-	claimGpusAndStart(session, domain);
+
+	std::vector<PciAddress> gpus = domain.description.gpus;
+	if (!vm.gpuAddresses.empty())
+	{
+		gpus = parseGpus(vm.gpuAddresses, session.context());
+		requireGpusOnNode(session, gpus);
+	}
+	claimGpusAndStart(session, domain, gpus);
 }
 
 bool VmLifecycle::waitForShutoff(const NodeSession& session, const ManagedDomain& domain,
