@@ -59,7 +59,7 @@ done
 add_row "Idle after start, empty database" "$(median "${idle[@]}" | cut -d. -f1)" 40
 
 seed=$BUILD_DIR/bin/gpucloud-bench-seed
-if [ -x "$seed" ] && source_reads_key api_key_prefix && [ -d "$REPO_DIR/framework/src/vms" ]; then
+if [ -x "$seed" ] && source_reads_key api_key_prefix && source_reads_key reconcile_interval_ms; then
 	mkdir -p "$BENCH_TMP/scale"
 	log "seeding $SCALE_USERS users and $SCALE_VMS VMs"
 	seed_started=$SECONDS
