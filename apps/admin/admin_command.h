@@ -30,6 +30,7 @@ struct AdminCommand
 
 AdminCommand migrateCommand();
 AdminCommand createAdminCommand();
+AdminCommand creditCommand();
 
 /// Returns the value after `--name` in `arguments`, or an empty string when the option is absent.
 std::string optionValue(const std::vector<std::string>& arguments, const std::string& name);

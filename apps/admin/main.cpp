@@ -18,6 +18,7 @@ const std::map<std::string, admin::AdminCommand>& commands()
 	static const std::map<std::string, admin::AdminCommand> table{
 		{"migrate", admin::migrateCommand()},
 		{"create-admin", admin::createAdminCommand()},
+		{"credit", admin::creditCommand()},
 	};
 	return table;
 }

@@ -8,7 +8,10 @@
 
 #include "accounts/accounts_module.h"
 #include "auth/local_auth_provider.h"
+#include "billing/billing_module.h"
+#include "billing/billing_store_factories.h"
 #include "catalogue/catalogue_module.h"
+#include "cloudinit/cloud_init_module.h"
 #include "config/config_error.h"
 #include "db/migrator.h"
 #include "health/health_monitor.h"
@@ -151,6 +154,8 @@ void ServerCore::installModules()
 	context.rateLimiter = std::make_shared<providers::MemoryRateLimiter>(readRateLimitSettings(context.section("rate_limits")));
 	accounts::installAccountsModule(context, providers::auth::createLocalAuthProvider);
 	catalogue::installCatalogueModule(context, providers::createPricingProvider);
+	billing::installBillingModule(context, providers::billingStoreFactories());
+	cloudinit::installCloudInitModule(context);
 
 	config::ConfigSection& healthSection = context.section("health");
 	auto interval = std::chrono::milliseconds(healthSection.getInt("check_interval_ms", 5000, 100, 3600000));

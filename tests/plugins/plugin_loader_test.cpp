@@ -211,7 +211,7 @@ public:
 	void backendErrorPassesThrough()
 	{
 		auto backend = loader().load("alpha", "test_minimal", {}, _host);
-		auto error = expectThrow<BackendError>([&] { backend->startVm({"vm-9", "n1", ""}); });
+		auto error = expectThrow<BackendError>([&] { backend->startVm({"vm-9", "n1", "", {}}); });
 		CPPUNIT_ASSERT(error.kind() == ErrorKind::NotFound);
 		CPPUNIT_ASSERT_EQUAL(std::string("VM 'vm-9' does not exist on node 'n1'"), std::string(error.what()));
 	}

@@ -12,6 +12,7 @@
 #include "billing/billing_service.h"
 #include "catalogue/inventory.h"
 #include "catalogue/templates.h"
+#include "cloudinit/seed_store.h"
 #include "config/config_section.h"
 #include "config/core_settings.h"
 #include "db/database.h"
@@ -61,6 +62,7 @@ struct ServerContext
 	std::shared_ptr<const catalogue::TemplateCatalogue> templates;
 	std::shared_ptr<pricing::PricingProvider> pricing;
 	std::shared_ptr<billing::BillingService> billing;
+	std::shared_ptr<cloudinit::SeedStore> cloudInit;  ///< seeds for guests that fetch cloud-init from this server
 	std::shared_ptr<vms::VmControl> vmControl;  ///< set by the VM module; used by background services after start
 
 	std::shared_ptr<metrics::MetricsRegistry> metrics = std::make_shared<metrics::MetricsRegistry>();

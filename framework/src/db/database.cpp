@@ -33,6 +33,9 @@ protected:
 		session << "PRAGMA journal_mode = WAL", now;
 		session << "PRAGMA synchronous = NORMAL", now;
 		session << "PRAGMA foreign_keys = ON", now;
+		// A page cache of up to 64 MiB per connection (allocated as pages are used; the default is 2 MiB) keeps the
+		// indexes that a billing meter pass walks in memory instead of re-reading them from the file.
+		session << "PRAGMA cache_size = -65536", now;
 	}
 
 private:

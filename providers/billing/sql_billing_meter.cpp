@@ -1,0 +1,310 @@
+#include "billing/sql_billing_store.h"
+
+#include <algorithm>
+#include <set>
+
+#include <Poco/Data/Statement.h>
+
+#include "billing/sql_helpers.h"
+
+using namespace Poco::Data::Keywords;
+
+namespace gpucloud::providers
+{
+
+namespace
+{
+
+using billing::BillableVm;
+
+/// The columns of a BillableVm; the query joins vms v, billing_cursors c and vm_network_usage n.
+const char* const kVmColumns =
+	"SELECT v.id, v.vmid, v.user_id, v.status, v.gpu_type, v.gpu_count, v.storage_gb, v.gpu_hourly_rate_micros, "
+	"v.storage_hourly_rate_micros, v.created_at, COALESCE(v.reservation_id, ''), "
+	"CASE WHEN c.vm_id IS NULL THEN 0 ELSE 1 END, COALESCE(c.charged_until, 0), COALESCE(c.gpu_seconds_charged, 0), "
+	"COALESCE(c.storage_seconds_charged, 0), COALESCE(c.network_bytes_charged, 0), COALESCE(n.tx_bytes, 0) "
+	"FROM vms v LEFT JOIN billing_cursors c ON c.vm_id = v.id LEFT JOIN vm_network_usage n ON n.vm_id = v.id ";
+
+/// Column vectors of a BillableVm query.
+struct VmColumns
+{
+	std::vector<std::string> id;
+	std::vector<Poco::Int64> vmid;
+	std::vector<Poco::Int64> userId;
+	std::vector<std::string> status;
+	std::vector<std::string> gpuType;
+	std::vector<int> gpuCount;
+	std::vector<int> storageGb;
+	std::vector<Poco::Int64> gpuRate;
+	std::vector<Poco::Int64> storageRate;
+	std::vector<Poco::Int64> createdAt;
+	std::vector<std::string> reservationId;
+	std::vector<int> hasCursor;
+	std::vector<Poco::Int64> chargedUntil;
+	std::vector<Poco::Int64> gpuSeconds;
+	std::vector<Poco::Int64> storageSeconds;
+	std::vector<Poco::Int64> networkCharged;
+	std::vector<Poco::Int64> networkReported;
+
+	void extractFrom(Poco::Data::Statement& statement)
+	{
+		statement, into(id), into(vmid), into(userId), into(status), into(gpuType), into(gpuCount), into(storageGb),
+			into(gpuRate), into(storageRate), into(createdAt), into(reservationId), into(hasCursor),
+			into(chargedUntil), into(gpuSeconds), into(storageSeconds), into(networkCharged), into(networkReported);
+	}
+
+	void appendTo(std::vector<BillableVm>& vms) const
+	{
+		for (std::size_t i = 0; i < id.size(); ++i)
+		{
+			BillableVm vm;
+			vm.id = id[i];
+			vm.vmid = vmid[i];
+			vm.userId = userId[i];
+			vm.status = status[i];
+			vm.gpuType = gpuType[i];
+			vm.gpuCount = gpuCount[i];
+			vm.storageGb = storageGb[i];
+			vm.gpuHourlyRate = gpuRate[i];
+			vm.storageHourlyRate = storageRate[i];
+			vm.createdAt = createdAt[i];
+			vm.reservationId = reservationId[i];
+			if (hasCursor[i] != 0)
+				vm.cursor = billing::ChargeCursor{chargedUntil[i], gpuSeconds[i], storageSeconds[i], networkCharged[i]};
+			vm.networkBytesReported = networkReported[i];
+			vms.push_back(std::move(vm));
+		}
+	}
+};
+
+/// The condition that makes a VM billable; `c` is its cursor. It is a CASE so that no index on vms.status can
+/// serve it: queries that combine it with a user-id range must walk the (user_id, created_at) index, because
+/// SQLite would otherwise scan every running VM for each chunk.
+// NOTE: the walk also reads the chunk users' destroyed VMs; an account that has destroyed thousands of VMs makes
+// its chunk slower.
+std::string billableCondition()
+{
+	return std::string("CASE WHEN v.status IN ") + sql::kLiveStatuses
+		+ " THEN 1 WHEN v.status = 'failed' AND (c.charged_until IS NULL OR c.charged_until < v.updated_at) THEN 1 "
+		  "ELSE 0 END = 1";
+}
+
+} // namespace
+
+SqlBillingStore::SqlBillingStore(db::Dialect dialect) : _dialect(dialect)
+{
+}
+
+std::vector<std::pair<std::int64_t, std::int64_t>> SqlBillingStore::usersWithBillableVms(Poco::Data::Session& session)
+{
+	// Two index-friendly halves instead of one OR, so that destroyed VMs, which accumulate, are never scanned.
+	std::vector<Poco::Int64> userIds;
+	std::vector<Poco::Int64> counts;
+	session << "SELECT user_id, COUNT(*) FROM ("
+			   "SELECT v.user_id FROM vms v WHERE v.status IN " + std::string(sql::kLiveStatuses) + " UNION ALL "
+			   "SELECT v.user_id FROM vms v LEFT JOIN billing_cursors c ON c.vm_id = v.id WHERE v.status = 'failed' "
+			   "AND (c.charged_until IS NULL OR c.charged_until < v.updated_at)"
+			   ") billable GROUP BY user_id ORDER BY user_id",
+		into(userIds), into(counts), now;
+	std::vector<std::pair<std::int64_t, std::int64_t>> users;
+	users.reserve(userIds.size());
+	for (std::size_t i = 0; i < userIds.size(); ++i)
+		users.emplace_back(userIds[i], counts[i]);
+	return users;
+}
+
+std::vector<BillableVm> SqlBillingStore::billableVms(Poco::Data::Session& session, std::int64_t firstUserId,
+	std::int64_t lastUserId)
+{
+	Poco::Int64 first = firstUserId;
+	Poco::Int64 last = lastUserId;
+	VmColumns columns;
+	Poco::Data::Statement statement(session);
+	statement << std::string(kVmColumns) + "WHERE v.user_id BETWEEN $1 AND $2 AND " + billableCondition()
+			+ " ORDER BY v.user_id, v.id",
+		use(first), use(last);
+	columns.extractFrom(statement);
+	statement.execute();
+	std::vector<BillableVm> vms;
+	columns.appendTo(vms);
+	return vms;
+}
+
+std::optional<BillableVm> SqlBillingStore::vm(Poco::Data::Session& session, const std::string& vmId)
+{
+	VmColumns columns;
+	Poco::Data::Statement statement(session);
+	statement << std::string(kVmColumns) + "WHERE v.id = $1", bind(vmId);
+	columns.extractFrom(statement);
+	statement.execute();
+	std::vector<BillableVm> vms;
+	columns.appendTo(vms);
+	if (vms.empty())
+		return std::nullopt;
+	return vms.front();
+}
+
+std::map<std::string, billing::StatusTimeline> SqlBillingStore::statusTimelines(Poco::Data::Session& session,
+	const std::vector<BillableVm>& vms, std::int64_t end)
+{
+	std::map<std::string, billing::StatusTimeline> timelines;
+	std::map<std::string, std::int64_t> starts;
+	for (const BillableVm& vm : vms)
+	{
+		std::int64_t start = vm.cursor ? vm.cursor->chargedUntil : vm.createdAt;
+		starts[vm.id] = start;
+		timelines[vm.id].initialStatus = vm.status;
+	}
+
+	// Changes after each VM's start, also those at or after `end`: a VM whose status changed after the period still
+	// had its earlier status during it, so its current status cannot stand for the period. The query reads the
+	// VMs' users by id range, joined to the cursors, so that it binds two values however many VMs there are.
+	std::int64_t firstUser = vms.empty() ? 0 : vms.front().userId;
+	std::int64_t lastUser = firstUser;
+	for (const BillableVm& vm : vms)
+	{
+		firstUser = std::min(firstUser, vm.userId);
+		lastUser = std::max(lastUser, vm.userId);
+	}
+	std::set<std::string> changed;
+	if (!vms.empty())
+	{
+		Poco::Int64 first = firstUser;
+		Poco::Int64 last = lastUser;
+		std::vector<std::string> vmIds;
+		std::vector<std::string> statuses;
+		std::vector<Poco::Int64> times;
+		session << "SELECT h.vm_id, h.status, h.changed_at FROM vms v LEFT JOIN billing_cursors c ON c.vm_id = v.id "
+				   "JOIN vm_status_history h ON h.vm_id = v.id AND h.changed_at > COALESCE(c.charged_until, v.created_at) "
+				   "WHERE v.user_id BETWEEN $1 AND $2 ORDER BY h.vm_id, h.changed_at, h.id",
+			use(first), use(last), into(vmIds), into(statuses), into(times), now;
+		for (std::size_t i = 0; i < vmIds.size(); ++i)
+		{
+			auto start = starts.find(vmIds[i]);
+			if (start == starts.end() || times[i] <= start->second)
+				continue;
+			changed.insert(vmIds[i]);
+			if (times[i] < end)
+				timelines[vmIds[i]].changes.push_back(billing::StatusChange{times[i], statuses[i]});
+		}
+	}
+
+	for (const std::string& vmId : changed)
+		timelines[vmId].initialStatus = initialStatus(session, vmId, starts[vmId]);
+	return timelines;
+}
+
+std::string SqlBillingStore::initialStatus(Poco::Data::Session& session, const std::string& vmId, std::int64_t start)
+{
+	std::vector<std::string> status;
+	Poco::Int64 at = start;
+	session << "SELECT status FROM vm_status_history WHERE vm_id = $1 AND changed_at <= $2 "
+			   "ORDER BY changed_at DESC, id DESC LIMIT 1",
+		bind(vmId), use(at), into(status), now;
+	// A VM is `creating` until its first recorded status.
+	return status.empty() ? std::string("creating") : status.front();
+}
+
+void SqlBillingStore::advanceCursors(Poco::Data::Session& session, const std::vector<billing::CursorAdvance>& advances)
+{
+	std::vector<billing::CursorAdvance> updates;
+	std::vector<billing::CursorAdvance> inserts;
+	for (const billing::CursorAdvance& advance : advances)
+		(advance.from ? updates : inserts).push_back(advance);
+	updateCursors(session, updates);
+	insertCursors(session, inserts);
+}
+
+void SqlBillingStore::updateCursors(Poco::Data::Session& session, const std::vector<billing::CursorAdvance>& updates)
+{
+	if (updates.empty())
+		return;
+	std::vector<Poco::Int64> until, gpu, storage, network, from;
+	std::vector<std::string> ids;
+	for (const billing::CursorAdvance& advance : updates)
+	{
+		until.push_back(advance.to.chargedUntil);
+		gpu.push_back(advance.to.gpuSeconds);
+		storage.push_back(advance.to.storageSeconds);
+		network.push_back(advance.to.networkBytes);
+		ids.push_back(advance.vmId);
+		from.push_back(*advance.from);
+	}
+	const std::string sql = "UPDATE billing_cursors SET charged_until = $1, gpu_seconds_charged = $2, "
+							"storage_seconds_charged = $3, network_bytes_charged = $4 WHERE vm_id = $5 AND charged_until = $6";
+
+	std::size_t moved = 0;
+	if (_dialect == db::Dialect::SQLite)
+	{
+		// SQLite adds up the changes of every row of a vector binding.
+		Poco::Data::Statement statement = (session << sql, use(until), use(gpu), use(storage), use(network), use(ids), use(from));
+		moved = statement.execute();
+	}
+	else
+	{
+		// The PostgreSQL connector reports the count of the last execution only, so each row is checked on its own.
+		for (std::size_t i = 0; i < ids.size(); ++i)
+		{
+			Poco::Data::Statement statement = (session << sql, use(until[i]), use(gpu[i]), use(storage[i]),
+				use(network[i]), use(ids[i]), use(from[i]));
+			moved += statement.execute();
+		}
+	}
+	if (moved != ids.size())
+	{
+		throw billing::CursorConflict("Another writer charged " + std::to_string(ids.size() - moved) + " of "
+			+ std::to_string(ids.size()) + " VMs first");
+	}
+}
+
+void SqlBillingStore::insertCursors(Poco::Data::Session& session, const std::vector<billing::CursorAdvance>& inserts)
+{
+	for (const billing::CursorAdvance& advance : inserts)
+	{
+		Poco::Int64 until = advance.to.chargedUntil;
+		Poco::Int64 gpu = advance.to.gpuSeconds;
+		Poco::Int64 storage = advance.to.storageSeconds;
+		Poco::Int64 network = advance.to.networkBytes;
+		std::string id = advance.vmId;
+		Poco::Data::Statement statement = (session << "INSERT INTO billing_cursors (vm_id, charged_until, "
+			"gpu_seconds_charged, storage_seconds_charged, network_bytes_charged) VALUES ($1, $2, $3, $4, $5) "
+			"ON CONFLICT (vm_id) DO NOTHING", use(id), use(until), use(gpu), use(storage), use(network));
+		if (statement.execute() != 1)
+			throw billing::CursorConflict("Another writer charged VM " + id + " first");
+	}
+}
+
+void SqlBillingStore::insertUsageRecords(Poco::Data::Session& session, const std::vector<billing::UsageRecord>& records)
+{
+	if (records.empty())
+		return;
+	std::vector<std::string> id, vmId, ledgerId;
+	std::vector<Poco::Int64> userId, periodStart, periodEnd, gpuSeconds, networkBytes, gpuCost, storageCost,
+		networkCost, totalCost, createdAt;
+	std::vector<int> storageGb;
+	for (const billing::UsageRecord& record : records)
+	{
+		id.push_back(record.id);
+		userId.push_back(record.userId);
+		vmId.push_back(record.vmId);
+		periodStart.push_back(record.periodStart);
+		periodEnd.push_back(record.periodEnd);
+		gpuSeconds.push_back(record.gpuSeconds);
+		storageGb.push_back(record.storageGb);
+		networkBytes.push_back(record.networkBytes);
+		gpuCost.push_back(record.gpuCost);
+		storageCost.push_back(record.storageCost);
+		networkCost.push_back(record.networkCost);
+		totalCost.push_back(record.totalCost);
+		ledgerId.push_back(record.ledgerEntryId);
+		createdAt.push_back(record.createdAt);
+	}
+	session << "INSERT INTO usage_records (id, user_id, vm_id, period_start, period_end, gpu_seconds, storage_gb, "
+			   "network_bytes, gpu_cost_micros, storage_cost_micros, network_cost_micros, total_cost_micros, "
+			   "ledger_entry_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULLIF($13, ''), $14)",
+		use(id), use(userId), use(vmId), use(periodStart), use(periodEnd), use(gpuSeconds), use(storageGb),
+		use(networkBytes), use(gpuCost), use(storageCost), use(networkCost), use(totalCost), use(ledgerId),
+		use(createdAt), now;
+}
+
+} // namespace gpucloud::providers
