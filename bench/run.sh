@@ -22,7 +22,7 @@ bash bench/setup.sh
 build_dir=${GPUCLOUD_BUILD_DIR:-build}
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release >/dev/null
 targets=(gpucloud-server gpucloud_plugin_mock)
-for tool in gpucloud-bench-seed gpucloud-bench-load gpucloud-bench-meter; do
+for tool in gpucloud-bench-seed gpucloud-bench-load meter_exactness_bench; do
 	if cmake --build "$build_dir" --target help | grep -q "^\.\.\. $tool\$"; then
 		targets+=("$tool")
 	fi
