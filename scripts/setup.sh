@@ -12,6 +12,7 @@ packages=(
 	libsqlite3-dev libpq-dev postgresql
 	libsodium-dev
 	curl python3
+	openssh-client
 )
 
 missing=()

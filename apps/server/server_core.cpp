@@ -20,6 +20,7 @@
 #include "plugin/plugin_loader.h"
 #include "pricing/static_pricing_provider.h"
 #include "ratelimit/memory_rate_limiter.h"
+#include "vms/vms_module.h"
 
 namespace gpucloud::server
 {
@@ -165,6 +166,8 @@ void ServerCore::installModules()
 
 	config::ConfigSection& metricsSection = context.section("metrics");
 	metrics::registerMetricsRoute(_router, context.metrics, metricsSection.getString("bearer_token", ""));
+
+	vms::installVmModule(context);
 }
 
 void ServerCore::checkUnknownSections()

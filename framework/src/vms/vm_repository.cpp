@@ -1,0 +1,413 @@
+#include "vms/vm_repository.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include <Poco/Data/RecordSet.h>
+#include <Poco/Data/Statement.h>
+
+using namespace Poco::Data::Keywords;
+
+namespace gpucloud::vms
+{
+
+std::string joinAddresses(const std::vector<std::string>& addresses)
+{
+	std::string text;
+	for (const std::string& address : addresses)
+		text += (text.empty() ? "" : ",") + address;
+	return text;
+}
+
+std::vector<std::string> splitAddresses(const std::string& text)
+{
+	std::vector<std::string> addresses;
+	std::size_t start = 0;
+	while (start < text.size())
+	{
+		std::size_t end = text.find(',', start);
+		if (end == std::string::npos)
+			end = text.size();
+		if (end > start)
+			addresses.push_back(text.substr(start, end - start));
+		start = end + 1;
+	}
+	return addresses;
+}
+
+namespace repository
+{
+
+namespace
+{
+
+const char* kColumns =
+	"SELECT id, vmid, user_id, backend, node, backend_ref, instance_label, template_vmid, gpu_type, gpu_count, "
+	"storage_gb, ram_gb, cpu_cores, rental_type, reservation_id, auto_restart, status, status_reason, ip_address, "
+	"gpu_hourly_rate_micros, storage_hourly_rate_micros, created_at, started_at, stopped_at, destroyed_at, "
+	"updated_at, gpu_addresses FROM vms ";
+
+std::optional<std::string> optionalText(const Poco::Dynamic::Var& value)
+{
+	if (value.isEmpty())
+		return std::nullopt;
+	return value.convert<std::string>();
+}
+
+std::optional<std::int64_t> optionalInt(const Poco::Dynamic::Var& value)
+{
+	if (value.isEmpty())
+		return std::nullopt;
+	return value.convert<Poco::Int64>();
+}
+
+std::vector<VmRecord> readRows(Poco::Data::Statement& statement)
+{
+	statement.execute();
+	Poco::Data::RecordSet rows(statement);
+	std::vector<VmRecord> records;
+	records.reserve(rows.rowCount());
+	for (std::size_t row = 0; row < rows.rowCount(); ++row)
+	{
+		auto at = [&](std::size_t column) { return rows.value(column, row); };
+		VmRecord vm;
+		vm.id = at(0).convert<std::string>();
+		vm.vmid = at(1).convert<Poco::Int64>();
+		vm.userId = at(2).convert<Poco::Int64>();
+		vm.backend = at(3).convert<std::string>();
+		vm.node = at(4).convert<std::string>();
+		vm.backendRef = at(5).convert<std::string>();
+		vm.instanceLabel = at(6).convert<std::string>();
+		vm.templateVmid = at(7).convert<Poco::Int64>();
+		vm.gpuType = at(8).convert<std::string>();
+		vm.gpuCount = at(9).convert<int>();
+		vm.storageGb = at(10).convert<int>();
+		vm.ramGb = at(11).convert<int>();
+		vm.cpuCores = at(12).convert<int>();
+		vm.rentalType = at(13).convert<std::string>();
+		vm.reservationId = optionalText(at(14));
+		vm.autoRestart = at(15).convert<int>() != 0;
+		vm.status = parseVmState(at(16).convert<std::string>()).value_or(VmState::Failed);
+		vm.statusReason = optionalText(at(17));
+		vm.ipAddress = optionalText(at(18));
+		vm.gpuHourlyRate = at(19).convert<Poco::Int64>();
+		vm.storageHourlyRate = at(20).convert<Poco::Int64>();
+		vm.createdAt = at(21).convert<Poco::Int64>();
+		vm.startedAt = optionalInt(at(22));
+		vm.stoppedAt = optionalInt(at(23));
+		vm.destroyedAt = optionalInt(at(24));
+		vm.updatedAt = at(25).convert<Poco::Int64>();
+		vm.gpuAddresses = splitAddresses(at(26).convert<std::string>());
+		records.push_back(std::move(vm));
+	}
+	return records;
+}
+
+void insertHistory(Poco::Data::Session& session, const std::string& vmId, const std::string& status,
+	const std::string& reason, std::int64_t when)
+{
+	std::string id = vmId;
+	std::string state = status;
+	Poco::Nullable<std::string> why;
+	if (!reason.empty())
+		why = reason;
+	Poco::Int64 at = when;
+	session << "INSERT INTO vm_status_history (vm_id, status, reason, changed_at) VALUES ($1, $2, $3, $4)", use(id),
+		use(state), use(why), use(at), now;
+}
+
+} // namespace
+
+void insert(Poco::Data::Session& session, const VmRecord& vm)
+{
+	std::string id = vm.id;
+	Poco::Int64 vmid = vm.vmid;
+	Poco::Int64 userId = vm.userId;
+	std::string backend = vm.backend;
+	std::string node = vm.node;
+	std::string label = vm.instanceLabel;
+	Poco::Int64 templateVmid = vm.templateVmid;
+	std::string gpuType = vm.gpuType;
+	int gpuCount = vm.gpuCount;
+	int storageGb = vm.storageGb;
+	int ramGb = vm.ramGb;
+	int cpuCores = vm.cpuCores;
+	std::string rentalType = vm.rentalType;
+	Poco::Nullable<std::string> reservationId;
+	if (vm.reservationId)
+		reservationId = *vm.reservationId;
+	int autoRestart = vm.autoRestart ? 1 : 0;
+	std::string status = vmStateName(vm.status);
+	Poco::Int64 gpuRate = vm.gpuHourlyRate;
+	Poco::Int64 storageRate = vm.storageHourlyRate;
+	Poco::Int64 createdAt = vm.createdAt;
+	std::string addresses = joinAddresses(vm.gpuAddresses);
+	// Strictly increasing per user (an index lookup), so that the user's "newest first" list follows the order of
+	// the inserts even when the clock steps back.
+	Poco::Int64 lastMs = 0;
+	session << "SELECT COALESCE(MAX(created_ms), 0) FROM vms WHERE user_id = $1", use(userId), into(lastMs), now;
+	Poco::Int64 createdMs = std::max<Poco::Int64>(lastMs + 1,
+		std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+			.count());
+
+	session << "INSERT INTO vms (id, vmid, user_id, backend, node, instance_label, template_vmid, gpu_type, "
+			   "gpu_count, storage_gb, ram_gb, cpu_cores, rental_type, reservation_id, auto_restart, status, "
+			   "gpu_hourly_rate_micros, storage_hourly_rate_micros, created_at, updated_at, gpu_addresses, created_ms) "
+			   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, "
+			   "$21)",
+		use(id), use(vmid), use(userId), use(backend), use(node), use(label), use(templateVmid), use(gpuType),
+		use(gpuCount), use(storageGb), use(ramGb), use(cpuCores), use(rentalType), use(reservationId),
+		use(autoRestart), use(status), use(gpuRate), use(storageRate), use(createdAt), use(addresses), use(createdMs), now;
+	insertHistory(session, vm.id, status, "", vm.createdAt);
+}
+
+std::optional<VmRecord> find(Poco::Data::Session& session, const std::string& vmId)
+{
+	std::string id = vmId;
+	Poco::Data::Statement statement(session);
+	statement << std::string(kColumns) + "WHERE id = $1", use(id);
+	std::vector<VmRecord> rows = readRows(statement);
+	if (rows.empty())
+		return std::nullopt;
+	return rows.front();
+}
+
+std::optional<VmRecord> findOwned(Poco::Data::Session& session, const std::string& vmId, std::int64_t userId)
+{
+	std::optional<VmRecord> vm = find(session, vmId);
+	if (!vm || vm->userId != userId)
+		return std::nullopt;
+	return vm;
+}
+
+std::vector<VmRecord> list(Poco::Data::Session& session, const VmListFilter& filter, std::int64_t& total)
+{
+	// Every filter is bound, and a neutral value switches it off, so that the statement text stays fixed.
+	const std::string where = "WHERE ($1 = 0 OR user_id = $2) AND ($3 = '' OR status = $3) "
+							  "AND ($4 = 1 OR status <> 'destroyed') ";
+	int anyUser = filter.userId ? 1 : 0;
+	Poco::Int64 userId = filter.userId.value_or(0);
+	std::string status = filter.status ? vmStateName(*filter.status) : "";
+	int includeDestroyed = filter.includeDestroyed || (filter.status && *filter.status == VmState::Destroyed) ? 1 : 0;
+
+	Poco::Int64 count = 0;
+	session << "SELECT COUNT(*) FROM vms " + where, use(anyUser), use(userId), use(status), use(includeDestroyed),
+		into(count), now;
+	total = count;
+
+	Poco::Int64 limit = filter.limit;
+	Poco::Int64 offset = filter.offset;
+	Poco::Data::Statement statement(session);
+	statement << std::string(kColumns) + where + "ORDER BY created_ms DESC, id DESC LIMIT $5 OFFSET $6",
+		use(anyUser), use(userId), use(status), use(includeDestroyed), use(limit), use(offset);
+	return readRows(statement);
+}
+
+std::vector<VmRecord> listInStates(Poco::Data::Session& session, const std::vector<VmState>& states)
+{
+	std::vector<VmRecord> all;
+	for (VmState state : states)
+	{
+		std::string name = vmStateName(state);
+		Poco::Data::Statement statement(session);
+		statement << std::string(kColumns) + "WHERE status = $1 ORDER BY created_ms DESC, id DESC", use(name);
+		for (VmRecord& vm : readRows(statement))
+			all.push_back(std::move(vm));
+	}
+	return all;
+}
+
+std::int64_t countActive(Poco::Data::Session& session, std::int64_t userId)
+{
+	Poco::Int64 user = userId;
+	Poco::Int64 count = 0;
+	session << "SELECT COUNT(*) FROM vms WHERE user_id = $1 AND status NOT IN ('destroyed', 'failed')", use(user),
+		into(count), now;
+	return count;
+}
+
+bool transition(Poco::Data::Session& session, const std::string& vmId, const std::vector<VmState>& from, VmState to,
+	const std::string& reason, std::int64_t when)
+{
+	std::optional<VmRecord> vm = find(session, vmId);
+	if (!vm)
+		return false;
+	bool allowed = false;
+	for (VmState state : from)
+		allowed = allowed || vm->status == state;
+	if (!allowed)
+		return false;
+
+	std::string id = vmId;
+	std::string previous = vmStateName(vm->status);
+	std::string next = vmStateName(to);
+	Poco::Nullable<std::string> why;
+	if (!reason.empty())
+		why = reason;
+	Poco::Int64 at = when;
+	// SQLite numbers `$N` parameters in the order they first appear, so they appear here in ascending order.
+	const char* stamp = to == VmState::Running ? ", started_at = $3"
+		: to == VmState::Stopped || to == VmState::Interrupted ? ", stopped_at = $3"
+		: to == VmState::Destroyed ? ", destroyed_at = $3" : "";
+	Poco::Data::Statement update(session);
+	update << std::string("UPDATE vms SET status = $1, status_reason = $2, updated_at = $3") + stamp
+			+ " WHERE id = $4 AND status = $5",
+		use(next), use(why), use(at), use(id), use(previous);
+	if (update.execute() != 1)
+		return false;
+	insertHistory(session, vmId, next, reason, when);
+	return true;
+}
+
+void setStatusReason(Poco::Data::Session& session, const std::string& vmId, const std::string& reason,
+	std::int64_t when)
+{
+	std::string id = vmId;
+	Poco::Nullable<std::string> why;
+	if (!reason.empty())
+		why = reason;
+	Poco::Int64 at = when;
+	session << "UPDATE vms SET status_reason = $1, updated_at = $2 WHERE id = $3", use(why), use(at), use(id), now;
+}
+
+void setIpAddress(Poco::Data::Session& session, const std::string& vmId, const std::optional<std::string>& ip,
+	std::int64_t when)
+{
+	std::string id = vmId;
+	Poco::Nullable<std::string> address;
+	if (ip)
+		address = *ip;
+	Poco::Int64 at = when;
+	session << "UPDATE vms SET ip_address = $1, updated_at = $2 WHERE id = $3", use(address), use(at), use(id), now;
+}
+
+void setBackendRef(Poco::Data::Session& session, const std::string& vmId, const std::string& backendRef,
+	std::int64_t vmid, std::int64_t when)
+{
+	std::string id = vmId;
+	std::string ref = backendRef;
+	Poco::Int64 number = vmid;
+	Poco::Int64 at = when;
+	session << "UPDATE vms SET backend_ref = $1, vmid = $2, updated_at = $3 WHERE id = $4", use(ref), use(number),
+		use(at), use(id), now;
+}
+
+void setPlacement(Poco::Data::Session& session, const std::string& vmId, const std::vector<std::string>& addresses,
+	const std::string& reservationId)
+{
+	std::string id = vmId;
+	std::string joined = joinAddresses(addresses);
+	Poco::Nullable<std::string> reservation;
+	if (!reservationId.empty())
+		reservation = reservationId;
+	session << "UPDATE vms SET gpu_addresses = $1, reservation_id = $2 WHERE id = $3", use(joined), use(reservation),
+		use(id), now;
+}
+
+void setGpuAddresses(Poco::Data::Session& session, const std::string& vmId, const std::vector<std::string>& addresses)
+{
+	std::string id = vmId;
+	std::string joined = joinAddresses(addresses);
+	session << "UPDATE vms SET gpu_addresses = $1 WHERE id = $2", use(joined), use(id), now;
+}
+
+std::int64_t sequenceVmid(Poco::Data::Session& session, const std::string& vmId)
+{
+	std::string id = vmId;
+	Poco::Data::Statement select(session);
+	Poco::Int64 vmid = 0;
+	select << "SELECT vmid FROM vmid_sequence WHERE vm_id = $1", use(id), into(vmid), limit(1);
+	if (select.execute() > 0)
+		return vmid;
+	session << "INSERT INTO vmid_sequence (vm_id) VALUES ($1)", use(id), now;
+	session << "SELECT vmid FROM vmid_sequence WHERE vm_id = $1", use(id), into(vmid), now;
+	return vmid;
+}
+
+void setLabelAndAutoRestart(Poco::Data::Session& session, const std::string& vmId,
+	const std::optional<std::string>& label, std::optional<bool> autoRestart, std::int64_t when)
+{
+	std::string id = vmId;
+	Poco::Int64 at = when;
+	if (label)
+	{
+		std::string text = *label;
+		session << "UPDATE vms SET instance_label = $1, updated_at = $2 WHERE id = $3", use(text), use(at), use(id),
+			now;
+	}
+	if (autoRestart)
+	{
+		int flag = *autoRestart ? 1 : 0;
+		session << "UPDATE vms SET auto_restart = $1, updated_at = $2 WHERE id = $3", use(flag), use(at), use(id),
+			now;
+	}
+}
+
+void setStorage(Poco::Data::Session& session, const std::string& vmId, int storageGb,
+	util::Micros storageHourlyRate, std::int64_t when)
+{
+	std::string id = vmId;
+	int size = storageGb;
+	Poco::Int64 rate = storageHourlyRate;
+	Poco::Int64 at = when;
+	session << "UPDATE vms SET storage_gb = $1, storage_hourly_rate_micros = $2, updated_at = $3 WHERE id = $4",
+		use(size), use(rate), use(at), use(id), now;
+}
+
+std::int64_t lastStatusChange(Poco::Data::Session& session, const std::string& vmId)
+{
+	std::string id = vmId;
+	Poco::Int64 at = 0;
+	session << "SELECT COALESCE(MAX(changed_at), 0) FROM vm_status_history WHERE vm_id = $1", use(id), into(at), now;
+	return at;
+}
+
+std::set<std::string> allocatedOnNode(Poco::Data::Session& session, const std::string& node)
+{
+	std::string name = node;
+	std::vector<std::string> addresses;
+	session << "SELECT gpu_address FROM gpu_allocations WHERE node = $1", use(name), into(addresses), now;
+	return std::set<std::string>(addresses.begin(), addresses.end());
+}
+
+void allocate(Poco::Data::Session& session, const std::string& node, const std::vector<std::string>& addresses,
+	const std::string& gpuType, const std::string& vmId, std::int64_t when)
+{
+	std::string name = node;
+	std::string type = gpuType;
+	std::string id = vmId;
+	Poco::Int64 at = when;
+	for (const std::string& address : addresses)
+	{
+		std::string gpu = address;
+		session << "INSERT INTO gpu_allocations (node, gpu_address, gpu_type, vm_id, allocated_at) "
+				   "VALUES ($1, $2, $3, $4, $5)",
+			use(name), use(gpu), use(type), use(id), use(at), now;
+	}
+}
+
+std::size_t release(Poco::Data::Session& session, const std::string& vmId)
+{
+	std::string id = vmId;
+	Poco::Data::Statement statement(session);
+	statement << "DELETE FROM gpu_allocations WHERE vm_id = $1", use(id);
+	return statement.execute();
+}
+
+std::vector<std::pair<std::string, std::string>> allocationsOnNode(Poco::Data::Session& session,
+	const std::string& node)
+{
+	std::string name = node;
+	std::vector<std::string> vmIds;
+	std::vector<std::string> addresses;
+	session << "SELECT vm_id, gpu_address FROM gpu_allocations WHERE node = $1", use(name), into(vmIds),
+		into(addresses), now;
+	std::vector<std::pair<std::string, std::string>> rows;
+	for (std::size_t i = 0; i < vmIds.size(); ++i)
+		rows.emplace_back(vmIds[i], addresses[i]);
+	return rows;
+}
+
+} // namespace repository
+
+} // namespace gpucloud::vms
