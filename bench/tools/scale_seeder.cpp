@@ -54,8 +54,8 @@ std::string statusOf(const ScaleSpec& spec, std::int64_t index)
 struct VmBatch
 {
 	std::vector<std::string> id, backend, node, backendRef, gpuType, rentalType, status, ipAddress, gpuAddresses;
-	std::vector<Poco::Int64> vmid, userId, templateVmid, gpuRate, storageRate, createdAt, startedAt, stoppedAt,
-		destroyedAt;
+	std::vector<Poco::Int64> vmid, userId, templateVmid, gpuRate, storageRate, createdAt, createdMs, startedAt,
+		stoppedAt, destroyedAt;
 	std::vector<int> gpuCount, storageGb, ramGb, cpuCores;
 	// vm_status_history and billing_cursors rows
 	std::vector<std::string> historyVm, historyStatus, cursorVm;
@@ -168,7 +168,9 @@ bool ScaleSeeder::hasColumn(const std::string& table, const std::string& column)
 
 void ScaleSeeder::insertVms(const ScaleSpec& spec, const std::vector<std::int64_t>& userIds, SeedResult& result)
 {
+	// Columns that later migrations added: the seeder fills them when the schema has them.
 	const bool withGpuAddresses = hasColumn("vms", "gpu_addresses");
+	const bool withCreatedMs = hasColumn("vms", "created_ms");
 	const std::int64_t total = static_cast<std::int64_t>(userIds.size()) * spec.vmsPerUser;
 	const std::int64_t nowSeconds = db::unixNow();
 	// Creation times are one second apart and end now, so the list order (newest first) is unambiguous.
@@ -178,10 +180,20 @@ void ScaleSeeder::insertVms(const ScaleSpec& spec, const std::vector<std::int64_
 					  "gpu_count, storage_gb, ram_gb, cpu_cores, rental_type, status, ip_address, "
 					  "gpu_hourly_rate_micros, storage_hourly_rate_micros, created_at, started_at, stopped_at, "
 					  "destroyed_at, updated_at";
-	sql += withGpuAddresses ? ", gpu_addresses) " : ") ";
-	sql += "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULLIF($15, ''), $16, $17, $18, "
-		   "NULLIF($19, 0), NULLIF($20, 0), NULLIF($21, 0), $22";
-	sql += withGpuAddresses ? ", $23)" : ")";
+	std::string values = "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULLIF($15, ''), $16, "
+						 "$17, $18, NULLIF($19, 0), NULLIF($20, 0), NULLIF($21, 0), $22";
+	int next = 23;
+	if (withGpuAddresses)
+	{
+		sql += ", gpu_addresses";
+		values += ", $" + std::to_string(next++);
+	}
+	if (withCreatedMs)
+	{
+		sql += ", created_ms";
+		values += ", $" + std::to_string(next++);
+	}
+	sql += ") " + values + ")";
 
 	VmBatch batch;
 	auto flush = [&] {
@@ -196,6 +208,8 @@ void ScaleSeeder::insertVms(const ScaleSpec& spec, const std::vector<std::int64_
 				use(batch.startedAt), use(batch.stoppedAt), use(batch.destroyedAt), use(batch.createdAt);
 			if (withGpuAddresses)
 				statement, use(batch.gpuAddresses);
+			if (withCreatedMs)
+				statement, use(batch.createdMs);
 			statement.execute();
 			session << "INSERT INTO vm_status_history (vm_id, status, changed_at) VALUES ($1, $2, $3)",
 				use(batch.historyVm), use(batch.historyStatus), use(batch.historyAt), now;
@@ -238,6 +252,7 @@ void ScaleSeeder::insertVms(const ScaleSpec& spec, const std::vector<std::int64_
 			batch.gpuRate.push_back(590000);
 			batch.storageRate.push_back(7000);
 			batch.createdAt.push_back(created);
+			batch.createdMs.push_back(created * 1000);
 			batch.startedAt.push_back(started);
 			batch.stoppedAt.push_back(status == "running" ? 0 : started + 60);
 			batch.destroyedAt.push_back(status == "destroyed" ? started + 60 : 0);
