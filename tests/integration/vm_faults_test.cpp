@@ -145,10 +145,12 @@ public:
 		core->start();
 		HttpClient anonymous(core->port());
 		std::string credentials = R"({"email": "alice@example.com", "password": "correct horse battery staple"})";
-		CPPUNIT_ASSERT_EQUAL(201, anonymous.postJson("/auth/register", credentials).status);
+		HttpResult registered = anonymous.postJson("/auth/register", credentials);
+		CPPUNIT_ASSERT_EQUAL(201, registered.status);
 		token = anonymous.postJson("/auth/login", credentials).json()->getValue<std::string>("access_token");
 		HttpClient client(core->port());
 		client.setBearer(token);
+		creditWithAdminRights(*core, client, registered.json()->getValue<Poco::Int64>("id"));
 		CPPUNIT_ASSERT_EQUAL(201, client.postJson("/ssh-keys", std::string(R"({"ssh_public_key": ")") + kTestSshKey
 			+ "\"}").status);
 		HttpResult created = client.postJson("/vms", vmBody("vm01", "5090", 1));

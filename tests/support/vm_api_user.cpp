@@ -29,7 +29,24 @@ ApiUser::ApiUser(TestServer& server, const std::string& email, int maxVms) : _se
 	Poco::Data::Session session = server.core().context().database.session();
 	Poco::Int64 user = _id;
 	int limit = maxVms;
-	session << "UPDATE users SET max_vms = $1 WHERE id = $2", use(limit), use(user), now;
+	Poco::Int64 spendLimit = 1000 * 1000000LL;
+	session << "UPDATE users SET max_vms = $1, max_hourly_spend_micros = $2 WHERE id = $3", use(limit),
+		use(spendLimit), use(user), now;
+
+	HttpClient own = client();
+	creditWithAdminRights(server.core(), own, _id);
+}
+
+void creditWithAdminRights(server::ServerCore& core, HttpClient& client, std::int64_t userId)
+{
+	// Prepaid billing admits no VM without a balance.
+	Poco::Data::Session session = core.context().database.session();
+	Poco::Int64 user = userId;
+	session << "UPDATE users SET is_admin = 1 WHERE id = $1", use(user), now;
+	HttpResult credited = client.postJson("/admin/users/" + std::to_string(userId) + "/credits",
+		R"({"amount": 10000, "description": "Test credit"})");
+	session << "UPDATE users SET is_admin = 0 WHERE id = $1", use(user), now;
+	CPPUNIT_ASSERT_EQUAL_MESSAGE(credited.body, 201, credited.status);
 }
 
 HttpClient ApiUser::client() const

@@ -16,8 +16,8 @@ namespace gpucloud::testing
 class ApiUser
 {
 public:
-	/// Registers `email` through POST /auth/register, logs in through POST /auth/login and raises the account's
-	/// max_vms to `maxVms` in the database.
+	/// Registers `email` through POST /auth/register, logs in through POST /auth/login, raises the account's
+	/// max_vms to `maxVms` and its spend limit in the database, and credits it with $10,000.
 	ApiUser(TestServer& server, const std::string& email, int maxVms = 50);
 
 	std::int64_t id() const { return _id; }
@@ -44,6 +44,10 @@ private:
 	std::string _token;
 	std::int64_t _id = 0;
 };
+
+/// Credits user `userId` with $10,000 through POST /admin/users/{id}/credits, sent by `client` (the user's own
+/// client) with administrator rights granted in the database for that one call.
+void creditWithAdminRights(server::ServerCore& core, HttpClient& client, std::int64_t userId);
 
 /// Returns a POST /vms body.
 std::string vmBody(const std::string& node, const std::string& gpuType, int gpuCount, const std::string& extra = "");

@@ -195,26 +195,52 @@ VmRecord VmService::destroy(std::int64_t userId, const std::string& vmId)
 		VmRecord vm = requireOwned(session, userId, vmId);
 		if (vm.status == VmState::Destroyed)
 			return vm;  // idempotent: the first request already did everything
-		std::int64_t when = db::unixNow();
-		job_queue::cancelQueued(session, vmId, when);
-		std::vector<VmState> any = {VmState::Creating, VmState::Starting, VmState::Running, VmState::Stopping,
-			VmState::Stopped, VmState::Interrupted, VmState::Failed, VmState::Offline};
-		if (!repository::transition(session, vmId, any, VmState::Destroyed, "", when))
-			throw http::conflict("Cannot destroy " + describeStatus(vm));
-		if (_parts.billing)
-			_parts.billing->settleDestroyedVm(session, vmId, when);
-		enqueue(session, vmId, JobKind::Destroy, "{}", when);
+		markDestroyed(session, vm, "");
 		destroyedNow = true;
 		return *repository::find(session, vmId);
 	});
 	if (destroyedNow)
 	{
-		afterCommit(false);
-		_parts.live->erase(vmId);
+		afterDestroy(vmId);
 		logger().information("VM '%s' of user %Ld destroyed; backend cleanup queued", vmId,
 			static_cast<Poco::Int64>(userId));
 	}
 	return result;
+}
+
+void VmService::destroyVm(const std::string& vmId, const std::string& reason)
+{
+	bool destroyedNow = _parts.database->transaction([&](Poco::Data::Session& session) {
+		std::optional<VmRecord> vm = repository::find(session, vmId);
+		if (!vm || vm->status == VmState::Destroyed)
+			return false;
+		markDestroyed(session, *vm, reason);
+		return true;
+	});
+	if (destroyedNow)
+	{
+		afterDestroy(vmId);
+		logger().information("VM '%s' destroyed (%s); backend cleanup queued", vmId, reason);
+	}
+}
+
+void VmService::markDestroyed(Poco::Data::Session& session, const VmRecord& vm, const std::string& reason)
+{
+	std::int64_t when = db::unixNow();
+	job_queue::cancelQueued(session, vm.id, when);
+	std::vector<VmState> any = {VmState::Creating, VmState::Starting, VmState::Running, VmState::Stopping,
+		VmState::Stopped, VmState::Interrupted, VmState::Failed, VmState::Offline};
+	if (!repository::transition(session, vm.id, any, VmState::Destroyed, reason, when))
+		throw http::conflict("Cannot destroy " + describeStatus(vm));
+	if (_parts.billing)
+		_parts.billing->settleDestroyedVm(session, vm.id, when);
+	enqueue(session, vm.id, JobKind::Destroy, "{}", when);
+}
+
+void VmService::afterDestroy(const std::string& vmId)
+{
+	afterCommit(false);
+	_parts.live->erase(vmId);
 }
 
 VmRecord VmService::update(std::int64_t userId, const std::string& vmId, const std::optional<std::string>& label,

@@ -109,6 +109,7 @@ public:
 
 	/// VmControl: stops a running VM for another module, such as the billing meter.
 	void stopVm(const std::string& vmId, const std::string& reason) override;
+	void destroyVm(const std::string& vmId, const std::string& reason) override;
 
 	/// Sets the function called after a transaction queued a job, so that the job runner starts it at once.
 	void setJobSignal(std::function<void()> signal) { _jobSignal = std::move(signal); }
@@ -126,6 +127,11 @@ private:
 	std::string enqueue(Poco::Data::Session& session, const std::string& vmId, JobKind kind,
 		const std::string& payload, std::int64_t when);
 	void afterCommit(bool allocationsChanged);
+
+	/// Cancels the VM's queued jobs, marks it destroyed with `reason`, settles its billing and queues the backend
+	/// cleanup, inside the caller's transaction.
+	void markDestroyed(Poco::Data::Session& session, const VmRecord& vm, const std::string& reason);
+	void afterDestroy(const std::string& vmId);
 
 	// vm_creation.cpp
 	void validate(std::int64_t userId, const CreateVmRequest& request, const catalogue::NodeEntry*& node,
