@@ -37,7 +37,14 @@ void configureLogging(const config::LoggingSettings& settings)
 	Poco::Logger::setChannel("", async);
 	Poco::Logger::setLevel("", Poco::Logger::parseLevel(settings.level));
 	for (const auto& [name, level] : settings.loggerLevels)
-		Poco::Logger::setLevel(name, Poco::Logger::parseLevel(level));
+	{
+		// Logger::setLevel(name, level) changes only loggers that exist already, and a logger created later takes
+		// the level of its nearest existing ancestor. Creating the named logger here makes the level stick for it and
+		// for the loggers below it that are created later.
+		int parsed = Poco::Logger::parseLevel(level);
+		Poco::Logger::get(name).setLevel(parsed);
+		Poco::Logger::setLevel(name, parsed);
+	}
 }
 
 } // namespace gpucloud::server

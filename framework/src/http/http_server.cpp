@@ -19,6 +19,7 @@
 
 #include "http/api_error.h"
 #include "http/error_mapping.h"
+#include "http/keep_alive_connection.h"
 #include "util/random.h"
 
 namespace gpucloud::http
@@ -236,7 +237,7 @@ void HttpServer::start()
 	socket.listen(1024);
 	_port = socket.address().port();
 
-	auto* params = new Poco::Net::HTTPServerParams;
+	Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
 	params->setMaxThreads(_settings.maxThreads);
 	params->setMaxQueued(_settings.maxQueued);
 	params->setKeepAlive(true);
@@ -245,8 +246,8 @@ void HttpServer::start()
 	params->setServerName("gpucloud");
 
 	_threads = std::make_unique<Poco::ThreadPool>("gpucloud-http", _settings.minThreads, _settings.maxThreads);
-	_server = std::make_unique<Poco::Net::HTTPServer>(
-		new ApiRequestHandlerFactory(_dispatcher, _settings.maxBodyBytes), *_threads, socket, params);
+	_connections = new KeepAliveConnectionFactory(params, new ApiRequestHandlerFactory(_dispatcher, _settings.maxBodyBytes));
+	_server = std::make_unique<Poco::Net::TCPServer>(_connections, *_threads, socket, params);
 	_server->start();
 }
 
@@ -254,12 +255,14 @@ void HttpServer::stop(long timeoutMs)
 {
 	if (!_server)
 		return;
-	_server->stopAll(false);
-	// stopAll(false) stops accepting and lets running handlers finish; wait for them, then close what is left.
+	// Stop accepting, close idle connections and let running handlers finish; wait for them, then close what is
+	// left.
+	_server->stop();
+	_connections->stopAll(false);
 	auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeoutMs);
 	while (_server->currentConnections() > 0 && std::chrono::steady_clock::now() < deadline)
 		std::this_thread::sleep_for(std::chrono::milliseconds(20));
-	_server->stopAll(true);
+	_connections->stopAll(true);
 	_server.reset();
 	_threads->joinAll();
 	_threads.reset();

@@ -4,13 +4,15 @@
 #include <memory>
 #include <string>
 
-#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/TCPServer.h>
 #include <Poco/ThreadPool.h>
 
 #include "http/dispatcher.h"
 
 namespace gpucloud::http
 {
+
+class KeepAliveConnectionFactory;
 
 /// Settings of the HTTP listener.
 struct HttpServerSettings
@@ -29,8 +31,9 @@ struct HttpServerSettings
 	bool tlsEnabled() const { return !tlsCertificateFile.empty(); }
 };
 
-/// The Poco HTTP server in front of a Dispatcher: reads the request with the body limit, assigns X-Request-Id,
-/// writes the response and one access-log line per request on `gpucloud.access`.
+/// The HTTP server in front of a Dispatcher, built from Poco's TCPServer and HTTP message classes: reads the request
+/// with the body limit, assigns X-Request-Id, writes the response and one access-log line per request on
+/// `gpucloud.access`. Each open connection occupies one pool thread (KeepAliveConnection).
 class HttpServer
 {
 public:
@@ -53,7 +56,8 @@ private:
 	HttpServerSettings _settings;
 	std::shared_ptr<Dispatcher> _dispatcher;
 	std::unique_ptr<Poco::ThreadPool> _threads;
-	std::unique_ptr<Poco::Net::HTTPServer> _server;
+	Poco::SharedPtr<KeepAliveConnectionFactory> _connections;
+	std::unique_ptr<Poco::Net::TCPServer> _server;
 	std::uint16_t _port = 0;
 };
 

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# VM creation and destruction rate with the mock backend.
+#
+# One user with an API key (gpucloud-bench-seed) creates BENCH_VM_COUNT VMs with POST /vms at BENCH_VM_RATE
+# requests per second (open loop, gpucloud-bench-load, 32 connections, a fresh Idempotency-Key per request), spread
+# over BENCH_VM_NODES mock nodes with 256 GPUs each. The script then polls GET /vms?status=running until every
+# created VM is running. Next it destroys them all with DELETE /vms/{id} at the same rate and polls until none is
+# left. Targets: at least 500 creates per second accepted with p99 under 20 ms, every VM reaching running; the
+# same for destroy. Each round repeats both phases on the same server.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+RATE=${BENCH_VM_RATE:-500}
+COUNT=${BENCH_VM_COUNT:-5000}
+NODE_COUNT=${BENCH_VM_NODES:-24}
+CONNECTIONS=${BENCH_VM_CONNECTIONS:-32}
+SETTLE_TIMEOUT=${BENCH_VM_SETTLE_TIMEOUT:-300}
+LOAD=$BUILD_DIR/bin/gpucloud-bench-load
+SEED=$BUILD_DIR/bin/gpucloud-bench-seed
+
+bench_init vm-lifecycle
+results=$(result_file vm_lifecycle)
+
+skip()
+{
+	log "skipped: $1"
+	printf '### VM create and destroy rate\n\nSkipped: %s.\n' "$1" >"$results"
+	cat "$results"
+	exit 0
+}
+
+[ -x "$LOAD" ] && [ -x "$SEED" ] || skip "gpucloud-bench-load or gpucloud-bench-seed is not built"
+source_reads_key api_key_prefix || skip "this build has no accounts module (API keys)"
+
+nodes=()
+mock_ini=$'[backends.mock]\nplugin = mock'
+for i in $(seq -w 1 "$NODE_COUNT"); do
+	nodes+=("n$i")
+	# 256 GPUs per node (the mock's maximum), with 32 cores, 64 GB of RAM and 1000 GB of disk per GPU.
+	mock_ini+=$'\n'"node.n$i.cpu_cores = 8192"$'\n'"node.n$i.ram_mb = 16777216"
+	mock_ini+=$'\n'"node.n$i.storage_total_gb = 256000"$'\n'"node.n$i.storage_free_gb = 256000"
+	mock_ini+=$'\n'"node.n$i.gpus = 4090:256"
+done
+node_list=$(IFS=,; echo "${nodes[*]}")
+mock_ini+=$'\n'"nodes = $node_list"
+
+config=$BENCH_TMP/server.ini
+write_server_config "$config" "$mock_ini"
+"$SEED" --database "$BENCH_TMP/data/gpucloud.db" --users 1 --vms-per-user 0 --api-keys-out "$BENCH_TMP/api_keys" \
+	>"$BENCH_TMP/seed.out"
+api_key=$(head -1 "$BENCH_TMP/api_keys")
+start_server "$config"
+endpoint_exists /vms -H "Authorization: Bearer $api_key" || skip "this build does not route /vms"
+
+cat >"$BENCH_TMP/create.json" <<-EOF
+{"node": "{{node}}", "gpu_type": "4090", "gpu_count": 1, "storage_gb": 50, "template_vmid": 100,
+ "auth_method": "password", "password": "benchmark-password-123", "instance_label": "bench"}
+EOF
+
+# vm_count QUERY: prints X-Total-Count of GET /vms?QUERY&limit=1 for the benchmark user.
+vm_count()
+{
+	curl -s -D - -o /dev/null --max-time 10 -H "Authorization: Bearer $api_key" "$SERVER_URL/vms?$1&limit=1" \
+		| awk -F': ' 'tolower($1) == "x-total-count" { gsub(/\r/, "", $2); print $2 }'
+}
+
+# wait_for_count QUERY EXPECTED: polls until vm_count QUERY equals EXPECTED; prints the seconds it took.
+wait_for_count()
+{
+	local query=$1 expected=$2 started=$SECONDS deadline=$((SECONDS + SETTLE_TIMEOUT)) count
+	local begin
+	begin=$(date +%s.%N)
+	while :; do
+		count=$(vm_count "$query")
+		[ "$count" = "$expected" ] && break
+		if [ $SECONDS -ge $deadline ]; then
+			log "after $SETTLE_TIMEOUT s, GET /vms?$query counts $count, expected $expected"
+			echo timeout
+			return 0
+		fi
+		sleep 0.2
+	done
+	python3 -c 'import sys, time; print("%.1f" % (time.time() - float(sys.argv[1])))' "$begin"
+}
+
+rows=()
+for round in $(seq 1 "$BENCH_RUNS"); do
+	log "round $round: creating $COUNT VMs at $RATE/s"
+	create=$("$LOAD" --port "$SERVER_PORT" --mode create --api-key "$api_key" --body-file "$BENCH_TMP/create.json" \
+		--nodes "$node_list" --ids-out "$BENCH_TMP/ids" --requests "$COUNT" --rate "$RATE" \
+		--connections "$CONNECTIONS" --max-seconds $((COUNT / RATE + 60)) | sed -n 's/^LOAD_JSON //p')
+	log "create: $create"
+	created=$(wc -l <"$BENCH_TMP/ids")
+	running_after=$(wait_for_count "status=running" "$created")
+	log "all $created running $running_after s after the last create was accepted"
+
+	log "round $round: destroying $created VMs at $RATE/s"
+	destroy=$("$LOAD" --port "$SERVER_PORT" --mode destroy --api-key "$api_key" --ids-in "$BENCH_TMP/ids" \
+		--rate "$RATE" --connections "$CONNECTIONS" --max-seconds $((COUNT / RATE + 60)) | sed -n 's/^LOAD_JSON //p')
+	log "destroy: $destroy"
+	gone_after=$(wait_for_count "include_destroyed=false" 0)
+	log "all destroyed $gone_after s after the last destroy was accepted"
+
+	rows+=("$(python3 - "$round" "$create" "$running_after" "$destroy" "$gone_after" "$RATE" <<-'EOF'
+	import json, sys
+	round_, create, running_after, destroy, gone_after, rate = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3], json.loads(sys.argv[4]), sys.argv[5], float(sys.argv[6])
+	def outcome(report, settled):
+	    ok = report["rate"] >= 490 and report["p99_ms"] < 20 and report["failed"] == 0 and settled != "timeout"
+	    return "met" if ok else "missed"
+	for name, report, settled, state in (("create", create, running_after, "running"), ("destroy", destroy, gone_after, "destroyed")):
+	    print("| %s | %s | %d | %d | %d | %.0f | %.2f | %.2f | %.2f | %s | %s |" % (round_, name, report["sent"], report["succeeded"],
+	        report["failed"], report["rate"], report["p50_ms"], report["p99_ms"], report["max_ms"],
+	        settled if settled == "timeout" else settled + " s", outcome(report, settled)))
+	EOF
+	)")
+done
+
+{
+	echo "### VM create and destroy rate (mock backend)"
+	echo
+	machine_summary
+	echo "- gpucloud-bench-load: $COUNT requests per phase at $RATE/s (open loop), $CONNECTIONS keep-alive connections," \
+		"one user with an API key, $NODE_COUNT mock nodes with 256 GPUs each, 1 GPU per VM"
+	echo "- \"Settled after\": time from the last accepted request until GET /vms shows every VM running (create)" \
+		"or none left (destroy), polled every 0.2 s"
+	echo "- Target: >= 500/s accepted (the run counts as met at >= 490/s, because pacing starts the clock at the" \
+		"first request), p99 < 20 ms, no failures, every VM settles"
+	echo
+	echo "| Round | Phase | Sent | Accepted | Failed | Accepted/s | p50 ms | p99 ms | Max ms | Settled after | Outcome |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|"
+	printf '%s\n' "${rows[@]}"
+} >"$results"
+cat "$results"
