@@ -19,7 +19,7 @@ namespace gpucloud::billing
 /// Meter policy for accounts in debt, and the size of its transactions.
 struct MeterOptions
 {
-	std::size_t chunkVms = 1000;  ///< VMs per transaction, rounded up to whole users
+	std::size_t chunkVms = 10000;  ///< VMs per transaction, rounded up to whole users
 	bool destroyWhenInDebt = false;
 	std::int64_t debtGraceSeconds = 7 * 24 * 3600;
 	int conflictRetries = 3;  ///< attempts per chunk when another writer moved a cursor first
