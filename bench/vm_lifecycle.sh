@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # VM creation and destruction rate with the mock backend.
 #
-# One user with an API key (gpucloud-bench-seed) creates BENCH_VM_COUNT VMs with POST /vms at BENCH_VM_RATE
-# requests per second (open loop, gpucloud-bench-load, 32 connections, a fresh Idempotency-Key per request), spread
-# over BENCH_VM_NODES mock nodes with 256 GPUs each. The script then polls GET /vms?status=running until every
-# created VM is running. Next it destroys them all with DELETE /vms/{id} at the same rate and polls until none is
-# left. Targets: at least 500 creates per second accepted with p99 under 20 ms, every VM reaching running; the
+# BENCH_VM_USERS users with an API key each (gpucloud-bench-seed, default 100) create BENCH_VM_COUNT VMs with
+# POST /vms at BENCH_VM_RATE requests per second (open loop, gpucloud-bench-load, 32 connections, a fresh
+# Idempotency-Key per request, the users in turn), spread over BENCH_VM_NODES mock nodes with 256 GPUs each. The
+# script then counts VM statuses in the server's database until every created VM is running. Next it destroys
+# them all with DELETE /vms/{id} at the same rate and counts until every one is destroyed. Targets: at least 500 creates per second accepted with p99 under 20 ms, every VM reaching running; the
 # same for destroy. Each round repeats both phases on the same server.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -14,6 +14,7 @@ RATE=${BENCH_VM_RATE:-500}
 COUNT=${BENCH_VM_COUNT:-5000}
 NODE_COUNT=${BENCH_VM_NODES:-24}
 CONNECTIONS=${BENCH_VM_CONNECTIONS:-32}
+USERS=${BENCH_VM_USERS:-100}
 SETTLE_TIMEOUT=${BENCH_VM_SETTLE_TIMEOUT:-300}
 LOAD=$BUILD_DIR/bin/gpucloud-bench-load
 SEED=$BUILD_DIR/bin/gpucloud-bench-seed
@@ -46,35 +47,33 @@ mock_ini+=$'\n'"nodes = $node_list"
 
 config=$BENCH_TMP/server.ini
 write_server_config "$config" "$mock_ini"
-"$SEED" --database "$BENCH_TMP/data/gpucloud.db" --users 1 --vms-per-user 0 --api-keys-out "$BENCH_TMP/api_keys" \
-	>"$BENCH_TMP/seed.out"
+"$SEED" --database "$BENCH_TMP/data/gpucloud.db" --users "$USERS" --vms-per-user 0 --api-key-users "$USERS" \
+	--api-keys-out "$BENCH_TMP/api_keys" >"$BENCH_TMP/seed.out"
 api_key=$(head -1 "$BENCH_TMP/api_keys")
 start_server "$config"
 endpoint_exists /vms -H "Authorization: Bearer $api_key" || skip "this build does not route /vms"
 
-cat >"$BENCH_TMP/create.json" <<-EOF
-{"node": "{{node}}", "gpu_type": "4090", "gpu_count": 1, "storage_gb": 50, "template_vmid": 100,
- "auth_method": "password", "password": "benchmark-password-123", "instance_label": "bench"}
-EOF
 
-# vm_count QUERY: prints X-Total-Count of GET /vms?QUERY&limit=1 for the benchmark user.
+# vm_count STATUS: prints how many VMs of this round have STATUS, read from the server's SQLite database (WAL mode
+# lets this reader run next to the server).
 vm_count()
 {
-	curl -s -D - -o /dev/null --max-time 10 -H "Authorization: Bearer $api_key" "$SERVER_URL/vms?$1&limit=1" \
-		| awk -F': ' 'tolower($1) == "x-total-count" { gsub(/\r/, "", $2); print $2 }'
+	sqlite3 -readonly "$BENCH_TMP/data/gpucloud.db" \
+		"PRAGMA busy_timeout = 5000; SELECT COUNT(*) FROM vms WHERE status = '$1' AND instance_label = 'bench-$round';" \
+		| tail -1
 }
 
-# wait_for_count QUERY EXPECTED: polls until vm_count QUERY equals EXPECTED; prints the seconds it took.
+# wait_for_count STATUS EXPECTED: polls until vm_count STATUS equals EXPECTED; prints the seconds it took.
 wait_for_count()
 {
-	local query=$1 expected=$2 started=$SECONDS deadline=$((SECONDS + SETTLE_TIMEOUT)) count
+	local status=$1 expected=$2 deadline=$((SECONDS + SETTLE_TIMEOUT)) count
 	local begin
 	begin=$(date +%s.%N)
 	while :; do
-		count=$(vm_count "$query")
+		count=$(vm_count "$status")
 		[ "$count" = "$expected" ] && break
 		if [ $SECONDS -ge $deadline ]; then
-			log "after $SETTLE_TIMEOUT s, GET /vms?$query counts $count, expected $expected"
+			log "after $SETTLE_TIMEOUT s, $count VMs are $status, expected $expected"
 			echo timeout
 			return 0
 		fi
@@ -85,20 +84,24 @@ wait_for_count()
 
 rows=()
 for round in $(seq 1 "$BENCH_RUNS"); do
+	printf '%s\n' "{\"node\": \"{{node}}\", \"gpu_type\": \"4090\", \"gpu_count\": 1, \"storage_gb\": 50," \
+		"\"template_vmid\": 100, \"auth_method\": \"password\", \"password\": \"benchmark-password-123\"," \
+		"\"instance_label\": \"bench-$round\"}" >"$BENCH_TMP/create.json"
 	log "round $round: creating $COUNT VMs at $RATE/s"
-	create=$("$LOAD" --port "$SERVER_PORT" --mode create --api-key "$api_key" --body-file "$BENCH_TMP/create.json" \
+	create=$("$LOAD" --port "$SERVER_PORT" --mode create --api-keys-in "$BENCH_TMP/api_keys" \
+		--body-file "$BENCH_TMP/create.json" \
 		--nodes "$node_list" --ids-out "$BENCH_TMP/ids" --requests "$COUNT" --rate "$RATE" \
 		--connections "$CONNECTIONS" --max-seconds $((COUNT / RATE + 60)) | sed -n 's/^LOAD_JSON //p')
 	log "create: $create"
 	created=$(wc -l <"$BENCH_TMP/ids")
-	running_after=$(wait_for_count "status=running" "$created")
+	running_after=$(wait_for_count running "$created")
 	log "all $created running $running_after s after the last create was accepted"
 
 	log "round $round: destroying $created VMs at $RATE/s"
-	destroy=$("$LOAD" --port "$SERVER_PORT" --mode destroy --api-key "$api_key" --ids-in "$BENCH_TMP/ids" \
+	destroy=$("$LOAD" --port "$SERVER_PORT" --mode destroy --ids-in "$BENCH_TMP/ids" \
 		--rate "$RATE" --connections "$CONNECTIONS" --max-seconds $((COUNT / RATE + 60)) | sed -n 's/^LOAD_JSON //p')
 	log "destroy: $destroy"
-	gone_after=$(wait_for_count "include_destroyed=false" 0)
+	gone_after=$(wait_for_count destroyed "$created")
 	log "all destroyed $gone_after s after the last destroy was accepted"
 
 	rows+=("$(python3 - "$round" "$create" "$running_after" "$destroy" "$gone_after" "$RATE" <<-'EOF'
@@ -120,9 +123,9 @@ done
 	echo
 	machine_summary
 	echo "- gpucloud-bench-load: $COUNT requests per phase at $RATE/s (open loop), $CONNECTIONS keep-alive connections," \
-		"one user with an API key, $NODE_COUNT mock nodes with 256 GPUs each, 1 GPU per VM"
-	echo "- \"Settled after\": time from the last accepted request until GET /vms shows every VM running (create)" \
-		"or none left (destroy), polled every 0.2 s"
+		"$USERS users with an API key each, used in turn, $NODE_COUNT mock nodes with 256 GPUs each, 1 GPU per VM"
+	echo "- \"Settled after\": time from the last accepted request until the database shows every created VM running" \
+		"(create) or destroyed (destroy), polled every 0.2 s"
 	echo "- Target: >= 500/s accepted (the run counts as met at >= 490/s, because pacing starts the clock at the" \
 		"first request), p99 < 20 ms, no failures, every VM settles"
 	echo

@@ -5,6 +5,7 @@
 //
 //   gpucloud-bench-load --port N --mode create --api-key KEY --body-file FILE [--nodes A,B,...] [--ids-out FILE]
 //       (request i replaces {{node}} in the body with node i modulo the count of --nodes)
+//       (--api-keys-in FILE instead of --api-key: request i uses the i-th key of the file, modulo its length)
 //   gpucloud-bench-load --port N --mode destroy --api-key KEY --ids-in FILE
 //   gpucloud-bench-load --port N --mode login --emails-in FILE --password PASSWORD
 //   gpucloud-bench-load --port N --mode get --path PATH [--api-key KEY]
@@ -90,6 +91,9 @@ int run(int argc, char** argv)
 	std::vector<std::pair<std::string, std::string>> authorization;
 	if (!apiKey.empty())
 		authorization.emplace_back("Authorization", "Bearer " + apiKey);
+	// With --api-keys-in, request i of a create run uses key i modulo the count, so the VMs spread over users.
+	std::string apiKeysIn = options.getString("api-keys-in", "");
+	std::vector<std::string> apiKeys = apiKeysIn.empty() ? std::vector<std::string>() : readLines(apiKeysIn);
 
 	LoadGenerator::RequestFactory factory;
 	LoadGenerator::ResponseHandler handler;
@@ -105,12 +109,14 @@ int run(int argc, char** argv)
 		std::vector<std::string> nodes = gpucloud::config::splitList(options.getString("nodes", ""));
 		idsOut = options.getString("ids-out", "");
 		createdIds.resize(static_cast<std::size_t>(settings.requests));
-		factory = [body, nodes, authorization](std::int64_t index) {
+		factory = [body, nodes, authorization, apiKeys](std::int64_t index) {
 			std::string text = body;
 			std::size_t placeholder = text.find("{{node}}");
 			if (placeholder != std::string::npos && !nodes.empty())
 				text.replace(placeholder, 8, nodes[static_cast<std::size_t>(index) % nodes.size()]);
 			LoadRequest request{"POST", "/vms", authorization, text};
+			if (!apiKeys.empty())
+				request.headers = {{"Authorization", "Bearer " + apiKeys[static_cast<std::size_t>(index) % apiKeys.size()]}};
 			request.headers.emplace_back("Idempotency-Key", gpucloud::util::uuid4());
 			return request;
 		};
@@ -129,8 +135,14 @@ int run(int argc, char** argv)
 		settings.requests = std::min<std::int64_t>(settings.requests == 1000 ? static_cast<std::int64_t>(ids->size())
 																			: settings.requests,
 			static_cast<std::int64_t>(ids->size()));
+		// A line is "<vm id>" or "<vm id> <api key of its owner>", as a create run writes them.
 		factory = [ids, authorization](std::int64_t index) {
-			return LoadRequest{"DELETE", "/vms/" + (*ids)[static_cast<std::size_t>(index)], authorization, ""};
+			const std::string& line = (*ids)[static_cast<std::size_t>(index)];
+			std::size_t space = line.find(' ');
+			if (space == std::string::npos)
+				return LoadRequest{"DELETE", "/vms/" + line, authorization, ""};
+			return LoadRequest{"DELETE", "/vms/" + line.substr(0, space),
+				{{"Authorization", "Bearer " + line.substr(space + 1)}}, ""};
 		};
 	}
 	else if (mode == "login")
@@ -161,10 +173,14 @@ int run(int argc, char** argv)
 	if (!idsOut.empty())
 	{
 		std::ofstream out(idsOut);
-		for (const std::string& id : createdIds)
+		for (std::size_t index = 0; index < createdIds.size(); ++index)
 		{
-			if (!id.empty())
-				out << id << '\n';
+			if (createdIds[index].empty())
+				continue;
+			out << createdIds[index];
+			if (!apiKeys.empty())
+				out << ' ' << apiKeys[index % apiKeys.size()];
+			out << '\n';
 		}
 	}
 	std::cout << report.toJson() << std::endl;

@@ -85,6 +85,7 @@ DatabaseSettings readDatabaseSettings(ConfigSection& section)
 	if (settings.poolMin > settings.poolMax)
 		throw ConfigError("Configuration key 'database.pool_min' must not exceed 'database.pool_max'");
 	settings.busyTimeout = std::chrono::milliseconds(section.getInt("busy_timeout_ms", settings.busyTimeout.count(), 0, 600000));
+	settings.poolWait = std::chrono::milliseconds(section.getInt("pool_wait_ms", settings.poolWait.count(), 0, 600000));
 	return settings;
 }
 

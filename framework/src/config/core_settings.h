@@ -43,6 +43,7 @@ struct DatabaseSettings
 	int poolMin = 1;
 	int poolMax = 16;
 	std::chrono::milliseconds busyTimeout{5000};
+	std::chrono::milliseconds poolWait{5000};  ///< how long a caller waits for a free pooled session
 };
 
 /// `[backends.<name>]`: one hypervisor backend instance.

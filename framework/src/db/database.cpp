@@ -1,8 +1,11 @@
 #include "db/database.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <thread>
 
 #include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/DataException.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
@@ -79,6 +82,7 @@ std::string describePostgres(const std::string& connection)
 } // namespace
 
 Database::Database(const config::DatabaseSettings& settings, const std::string& dataDir)
+	: _poolWait(settings.poolWait)
 {
 	if (settings.driver == "postgresql")
 	{
@@ -109,7 +113,24 @@ Poco::Data::Session Database::session()
 {
 	if (!_pool)
 		throw Poco::IllegalStateException("The database is closed");
-	return _pool->get();
+	// Poco's SessionPool::get() throws at once when every session is in use, and the pool signals no release, so
+	// a caller that finds the pool exhausted polls it with a growing pause until the wait runs out.
+	auto deadline = std::chrono::steady_clock::now() + _poolWait;
+	auto pause = std::chrono::microseconds(100);
+	for (;;)
+	{
+		try
+		{
+			return _pool->get();
+		}
+		catch (const Poco::Data::SessionPoolExhaustedException&)
+		{
+			if (std::chrono::steady_clock::now() + pause > deadline)
+				throw;
+		}
+		std::this_thread::sleep_for(pause);
+		pause = std::min(pause * 2, std::chrono::microseconds(10000));
+	}
 }
 
 void Database::begin(Poco::Data::Session& session)

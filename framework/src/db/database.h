@@ -38,8 +38,8 @@ public:
 
 	Dialect dialect() const { return _dialect; }
 
-	/// Returns a pooled session; it goes back to the pool when the last copy is destroyed.
-	/// Throws Poco::Data::SessionPoolExhaustedException when every session stays busy past the wait.
+	/// Returns a pooled session; it goes back to the pool when the last copy is destroyed. When every session is in
+	/// use, waits up to `pool_wait_ms` for one; throws Poco::Data::SessionPoolExhaustedException after that.
 	Poco::Data::Session session();
 
 	/// Runs `work` inside one transaction and commits it; rolls back and rethrows when `work` throws. On SQLite the
@@ -64,6 +64,7 @@ private:
 
 	Dialect _dialect;
 	std::string _description;
+	std::chrono::milliseconds _poolWait;
 	std::unique_ptr<Poco::Data::SessionPool> _pool;
 };
 
