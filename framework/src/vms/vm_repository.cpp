@@ -182,24 +182,47 @@ std::optional<VmRecord> findOwned(Poco::Data::Session& session, const std::strin
 
 std::vector<VmRecord> list(Poco::Data::Session& session, const VmListFilter& filter, std::int64_t& total)
 {
-	// Every filter is bound, and a neutral value switches it off, so that the statement text stays fixed.
-	const std::string where = "WHERE ($1 = 0 OR user_id = $2) AND ($3 = '' OR status = $3) "
-							  "AND ($4 = 1 OR status <> 'destroyed') ";
-	int anyUser = filter.userId ? 1 : 0;
+	// The WHERE clause names only the filters in use, because SQLite cannot use an index for a condition such as
+	// "($1 = 0 OR user_id = $2)". Every value is still bound, with placeholders numbered in textual order.
 	Poco::Int64 userId = filter.userId.value_or(0);
 	std::string status = filter.status ? vmStateName(*filter.status) : "";
-	int includeDestroyed = filter.includeDestroyed || (filter.status && *filter.status == VmState::Destroyed) ? 1 : 0;
+	bool includeDestroyed = filter.includeDestroyed || (filter.status && *filter.status == VmState::Destroyed);
+
+	std::vector<std::string> conditions;
+	int placeholder = 0;
+	if (filter.userId)
+		conditions.push_back("user_id = $" + std::to_string(++placeholder));
+	if (filter.status)
+		conditions.push_back("status = $" + std::to_string(++placeholder));
+	if (!includeDestroyed)
+		conditions.push_back("status <> 'destroyed'");
+	std::string where;
+	for (const std::string& condition : conditions)
+		where += (where.empty() ? "WHERE " : " AND ") + condition;
+	where += " ";
+
+	auto bindFilters = [&](Poco::Data::Statement& statement) {
+		if (filter.userId)
+			statement, use(userId);
+		if (filter.status)
+			statement, use(status);
+	};
 
 	Poco::Int64 count = 0;
-	session << "SELECT COUNT(*) FROM vms " + where, use(anyUser), use(userId), use(status), use(includeDestroyed),
-		into(count), now;
+	Poco::Data::Statement counting(session);
+	counting << "SELECT COUNT(*) FROM vms " + where;
+	bindFilters(counting);
+	counting, into(count);
+	counting.execute();
 	total = count;
 
 	Poco::Int64 limit = filter.limit;
 	Poco::Int64 offset = filter.offset;
 	Poco::Data::Statement statement(session);
-	statement << std::string(kColumns) + where + "ORDER BY created_ms DESC, id DESC LIMIT $5 OFFSET $6",
-		use(anyUser), use(userId), use(status), use(includeDestroyed), use(limit), use(offset);
+	statement << std::string(kColumns) + where + "ORDER BY created_ms DESC, id DESC LIMIT $"
+			+ std::to_string(placeholder + 1) + " OFFSET $" + std::to_string(placeholder + 2);
+	bindFilters(statement);
+	statement, use(limit), use(offset);
 	return readRows(statement);
 }
 
