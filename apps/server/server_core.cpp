@@ -47,6 +47,22 @@ providers::RateLimitSettings readRateLimitSettings(config::ConfigSection& sectio
 	return settings;
 }
 
+/// Sections that the server or one of its modules reads. Checked before anything starts, so that a misspelt
+/// section name stops start-up at once; the keys inside each section are checked when its module reads it.
+const std::set<std::string> kKnownSections = {"auth", "backends", "billing", "catalogue", "cloud_init", "database",
+	"health", "logging", "metrics", "pricing", "rate_limits", "server", "templates", "vms"};
+
+void rejectUnknownSections(const Poco::Util::AbstractConfiguration& configuration)
+{
+	Poco::Util::AbstractConfiguration::Keys topLevel;
+	configuration.keys(topLevel);
+	for (const std::string& name : topLevel)
+	{
+		if (kKnownSections.count(name) == 0)
+			throw config::ConfigError("Unknown configuration section [" + name + "]");
+	}
+}
+
 } // namespace
 
 Poco::AutoPtr<Poco::Util::AbstractConfiguration> loadConfigurationFile(const std::string& path)
@@ -68,6 +84,7 @@ ServerCore::ServerCore(Poco::AutoPtr<Poco::Util::AbstractConfiguration> configur
 	std::optional<std::uint16_t> portOverride)
 	: _configuration(std::move(configuration))
 {
+	rejectUnknownSections(*_configuration);
 	config::ConfigSection serverSection(*_configuration, "server");
 	_settings = config::readServerSettings(serverSection);
 	serverSection.finish();
@@ -103,7 +120,7 @@ void ServerCore::start()
 
 		loadBackends();
 		installModules();
-		checkUnknownSections();
+		checkUnknownKeys();
 
 		for (auto& service : _context->services)
 		{
@@ -170,21 +187,10 @@ void ServerCore::installModules()
 	vms::installVmModule(context);
 }
 
-void ServerCore::checkUnknownSections()
+void ServerCore::checkUnknownKeys()
 {
-	std::set<std::string> known;
 	for (const auto& section : _context->sections)
-	{
 		section->finish();
-		known.insert(section->name());
-	}
-	Poco::Util::AbstractConfiguration::Keys topLevel;
-	_configuration->keys(topLevel);
-	for (const std::string& name : topLevel)
-	{
-		if (known.count(name) == 0)
-			throw config::ConfigError("Unknown configuration section [" + name + "]");
-	}
 }
 
 void ServerCore::stop()

@@ -43,7 +43,7 @@ public:
 private:
 	void loadBackends();
 	void installModules();
-	void checkUnknownSections();
+	void checkUnknownKeys();
 
 	Poco::AutoPtr<Poco::Util::AbstractConfiguration> _configuration;
 	config::ServerSettings _settings;

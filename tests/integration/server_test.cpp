@@ -1,5 +1,6 @@
 #include <atomic>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <cppunit/extensions/HelperMacros.h>
@@ -7,11 +8,15 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/NetException.h>
 #include <Poco/Net/StreamSocket.h>
 #include <Poco/Pipe.h>
 #include <Poco/PipeStream.h>
 #include <Poco/Process.h>
 #include <Poco/StreamCopier.h>
+
+#include <Poco/Logger.h>
+#include <Poco/StreamChannel.h>
 
 #include "http/dispatcher.h"
 #include "http/http_server.h"
@@ -56,6 +61,8 @@ class ServerTest : public CppUnit::TestFixture
 	CPPUNIT_TEST(requestIdReplacedWhenUnsafe);
 	CPPUNIT_TEST(keepAliveServesSeveralRequests);
 	CPPUNIT_TEST(headHasNoBody);
+	CPPUNIT_TEST(portInUseStopsStart);
+	CPPUNIT_TEST(accessLogRedactsTokens);
 	CPPUNIT_TEST(metricsCountRequests);
 	CPPUNIT_TEST(metricsTokenRequired);
 	CPPUNIT_TEST(stopFinishesInFlightRequest);
@@ -158,6 +165,32 @@ public:
 		CPPUNIT_ASSERT(result.body.empty());
 	}
 
+	void portInUseStopsStart()
+	{
+		TestServer first;
+		std::string port = std::to_string(first.port());
+		CPPUNIT_ASSERT_THROW(std::make_unique<TestServer>("", TestServer::withServerKeys("port = " + port)), Poco::Net::NetException);
+		CPPUNIT_ASSERT_EQUAL(200, first.client().get("/healthz").status);
+	}
+
+	void accessLogRedactsTokens()
+	{
+		Poco::AutoPtr<Poco::Channel> previousChannel(Poco::Logger::get("gpucloud.access").getChannel(), true);
+		int previousLevel = Poco::Logger::get("gpucloud.access").getLevel();
+		Poco::AutoPtr<Poco::StreamChannel> capture = new Poco::StreamChannel(_captured);
+		Poco::Logger::get("gpucloud.access").setChannel(capture);
+		Poco::Logger::get("gpucloud.access").setLevel(Poco::Message::PRIO_INFORMATION);
+		{
+			TestServer server("[cloud_init]\nsecret = seed-secret-0123456789\n");
+			server.client().get("/cloud-init/vm-1/0123456789abcdef0123456789abcdef/user-data");
+		}
+		Poco::Logger::get("gpucloud.access").setChannel(previousChannel);
+		Poco::Logger::get("gpucloud.access").setLevel(previousLevel);
+		std::string log = _captured.str();
+		CPPUNIT_ASSERT_MESSAGE(log, log.find("/cloud-init/vm-1/<redacted>/user-data") != std::string::npos);
+		CPPUNIT_ASSERT_MESSAGE(log, log.find("0123456789abcdef0123456789abcdef") == std::string::npos);
+	}
+
 	void metricsCountRequests()
 	{
 		TestServer server;
@@ -256,6 +289,9 @@ public:
 		CPPUNIT_ASSERT(exitCode != 0);
 		CPPUNIT_ASSERT_MESSAGE(output, output.find("'server.prot'") != std::string::npos);
 	}
+
+private:
+	std::ostringstream _captured;
 };
 
 CPPUNIT_TEST_SUITE_REGISTRATION(ServerTest);

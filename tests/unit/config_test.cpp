@@ -208,12 +208,10 @@ public:
 	void unknownSectionStopsStart()
 	{
 		testing::TempDir directory;
-		auto file = directory.writeFile("gpucloud.ini", "[server]\nprofile = development\nport = 0\ndata_dir = "
-				+ (directory.path() / "data").string() + "\n\n[backends.mock]\nplugin = " GPUCLOUD_PLUGIN_DIR
-				"/libgpucloud_mock.so\n\n[biling]\nmeter_interval = 60\n");
-		server::ServerCore core(server::loadConfigurationFile(file.string()));
-		std::string message = configErrorOf([&] { core.start(); });
+		auto file = directory.writeFile("gpucloud.ini", "[server]\nprofile = development\n\n[biling]\nmeter_interval = 60\n");
+		std::string message = configErrorOf([&] { server::ServerCore core(server::loadConfigurationFile(file.string())); });
 		CPPUNIT_ASSERT_MESSAGE(message, contains(message, "[biling]"));
+		CPPUNIT_ASSERT(!std::filesystem::exists(directory.path() / "data"));
 	}
 
 	void unknownServerKeyStopsStart()

@@ -19,7 +19,7 @@ namespace gpucloud::billing
 /// Meter policy for accounts in debt, and the size of its transactions.
 struct MeterOptions
 {
-	std::size_t chunkVms = 1000;  ///< VMs per transaction, rounded up to whole users
+	std::size_t chunkVms = 10000;  ///< VMs per transaction, rounded up to whole users
 	bool destroyWhenInDebt = false;
 	std::int64_t debtGraceSeconds = 7 * 24 * 3600;
 	int conflictRetries = 3;  ///< attempts per chunk when another writer moved a cursor first
@@ -55,8 +55,9 @@ struct MeterReport
 /// Charges every billable VM up to a given time, one transaction per chunk of users, and stops the running VMs of
 /// accounts whose balance reached zero. Safe to run from several threads or servers at once against one database:
 /// every cursor moves only from the value the charge was computed from, so each second is charged once.
-// NOTE: a pass costs about 40-60 ms of CPU per 1,000 VMs on SQLite (bench/README.md), so 100,000 VMs take several
-// seconds, not the one second aimed for. Each VM writes a cursor and a usage row and each user a ledger row.
+// NOTE: on SQLite a pass over 100,000 VMs takes about 1.8 s of CPU and 2 s of wall time in chunks of 10,000 VMs
+// (docs/benchmarks.md), not the one second aimed for. Reading the VMs and their status changes, the usage rows
+// with their three indexes, and the WAL checkpoints after each commit take most of it.
 class Meter
 {
 public:

@@ -45,8 +45,8 @@ struct Seed
 	std::string userData;
 };
 
-/// Returns the seed of the VM named in the path after checking the token; throws 404 for a bad token or no seed,
-/// so that a guess reveals nothing.
+/// Returns the seed of the VM named in the path after checking the token. A bad token and a missing seed both
+/// raise 404, so that a guess reveals nothing.
 Seed loadSeed(db::Database& database, const std::string& secret, http::Request& request)
 {
 	std::string vmId = request.pathParameter("vm_id");

@@ -8,7 +8,7 @@
 namespace gpucloud::cloudinit
 {
 
-/// What a guest needs at first boot.
+/// Login data of a new VM that its guest reads at first boot.
 struct SeedInput
 {
 	std::string vmId;

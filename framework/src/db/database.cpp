@@ -100,7 +100,7 @@ Database::Database(const config::DatabaseSettings& settings, const std::string& 
 		path = std::filesystem::path(dataDir) / path;
 	if (path.has_parent_path())
 		std::filesystem::create_directories(path.parent_path());
-	_description = "sqlite " + path.string();
+	_description = "sqlite " + std::filesystem::absolute(path).lexically_normal().string();
 	_pool = std::make_unique<SqliteSessionPool>(path.string(), settings.poolMin, settings.poolMax, settings.busyTimeout);
 }
 

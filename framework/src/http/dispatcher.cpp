@@ -211,7 +211,7 @@ void Dispatcher::applyRateLimit(Request& request, const Route& route,
 	{
 		auto retryAfter = std::max<std::int64_t>(1, decision.retryAfter.count());
 		throw ApiError(429, "Rate limit exceeded for '" + std::string(ratelimit::rateClassName(route.options.rateClass))
-				+ "' requests; retry in " + std::to_string(retryAfter) + " seconds")
+				+ "' requests; retry in " + std::to_string(retryAfter) + (retryAfter == 1 ? " second" : " seconds"))
 			.withHeader("Retry-After", std::to_string(retryAfter));
 	}
 }

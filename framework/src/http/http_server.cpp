@@ -73,6 +73,22 @@ Request translateRequest(Poco::Net::HTTPServerRequest& serverRequest)
 	return request;
 }
 
+/// Returns the request path for the access log, with the value of a path parameter named `token` replaced by
+/// "<redacted>", because such a token is a credential (cloud-init seed URLs carry one).
+std::string loggablePath(const Request& request)
+{
+	if (request.path.empty())
+		return "-";
+	auto token = request.pathParameters.find("token");
+	if (token == request.pathParameters.end() || token->second.empty())
+		return request.path;
+	std::string path = request.path;
+	std::size_t at = path.find("/" + token->second);
+	if (at != std::string::npos)
+		path.replace(at + 1, token->second.size(), "<redacted>");
+	return path;
+}
+
 /// One request from accept to access-log line.
 class ApiRequestHandler : public Poco::Net::HTTPRequestHandler
 {
@@ -146,7 +162,7 @@ private:
 		std::string user = request.principal ? std::to_string(request.principal->userId) : "-";
 		// The path is logged without its query string, which may carry values a client considers private.
 		logger.information("%s %s %s %d %z %.3fms request_id=%s user=%s", serverRequest.clientAddress().host().toString(),
-			serverRequest.getMethod(), request.path.empty() ? std::string("-") : request.path, response.status,
+			serverRequest.getMethod(), loggablePath(request), response.status,
 			response.body.size(), static_cast<double>(micros.count()) / 1000.0, request.requestId, user);
 	}
 
@@ -215,7 +231,9 @@ void HttpServer::start()
 			| Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
 		socket = Poco::Net::SecureServerSocket(context);
 	}
-	socket.bind(Poco::Net::SocketAddress(_settings.host, _settings.port), true);
+	// SO_REUSEADDR lets a restarted server bind while old connections linger in TIME_WAIT. SO_REUSEPORT stays off:
+	// with it a second server would share the port with a running one instead of failing to start.
+	socket.bind(Poco::Net::SocketAddress(_settings.host, _settings.port), true, false);
 	socket.listen(1024);
 	_port = socket.address().port();
 

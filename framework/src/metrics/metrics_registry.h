@@ -38,8 +38,7 @@ private:
 };
 
 /// Metrics of the server in the Prometheus text exposition format (version 0.0.4). Route metrics are created at
-/// start-up; other modules add collectors that produce their samples at scrape time (VMs by status, backend call
-/// counts, meter ticks, ledger totals).
+/// start-up. Other modules add collectors that produce their samples at scrape time, such as VMs by status.
 class MetricsRegistry
 {
 public:
