@@ -1,5 +1,6 @@
 #include "vms/job_executor.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include <Poco/JSON/Array.h>
@@ -360,8 +361,14 @@ void JobExecutor::abandon(const JobRecord& job, const std::string& reason)
 			return;
 		}
 
+		// Power off or remove the VM on the backend before its GPUs go back to the pool: released first, they could
+		// be given to a new VM that the backend refuses to start while this one still holds them.
+		const std::vector<VmState> from = {VmState::Creating, VmState::Starting, VmState::Stopping, VmState::Running};
+		if (std::find(from.begin(), from.end(), vm->status) == from.end())
+			return;
+		cleanUpAfterFailure(job, *vm);
+
 		bool failed = _database.transaction([&](Poco::Data::Session& session) {
-			std::vector<VmState> from = {VmState::Creating, VmState::Starting, VmState::Stopping, VmState::Running};
 			if (!repository::transition(session, vm->id, from, VmState::Failed, reason, db::unixNow()))
 				return false;
 			repository::release(session, vm->id);
@@ -373,7 +380,6 @@ void JobExecutor::abandon(const JobRecord& job, const std::string& reason)
 		if (_allocations)
 			_allocations->invalidate();
 		logger().warning("Job '%s': VM '%s' failed: %s", job.id, vm->id, reason);
-		cleanUpAfterFailure(job, *vm);
 	}
 	catch (const std::exception& error)
 	{
