@@ -61,7 +61,11 @@ std::string uuid4()
 	randomBytes(raw, sizeof(raw));
 	raw[6] = static_cast<unsigned char>((raw[6] & 0x0f) | 0x40);
 	raw[8] = static_cast<unsigned char>((raw[8] & 0x3f) | 0x80);
+	return formatUuid(raw);
+}
 
+std::string formatUuid(const unsigned char (&bytes)[16])
+{
 	static const char digits[] = "0123456789abcdef";
 	std::string text;
 	text.reserve(36);
@@ -69,8 +73,8 @@ std::string uuid4()
 	{
 		if (i == 4 || i == 6 || i == 8 || i == 10)
 			text.push_back('-');
-		text.push_back(digits[raw[i] >> 4]);
-		text.push_back(digits[raw[i] & 0x0f]);
+		text.push_back(digits[bytes[i] >> 4]);
+		text.push_back(digits[bytes[i] & 0x0f]);
 	}
 	return text;
 }

@@ -18,4 +18,7 @@ std::string randomUrlSafe(std::size_t length);
 /// Returns a random (version 4) UUID in its canonical lower-case form.
 std::string uuid4();
 
+/// Formats 16 bytes as a UUID in its canonical lower-case form (8-4-4-4-12 hexadecimal digits).
+std::string formatUuid(const unsigned char (&bytes)[16]);
+
 } // namespace gpucloud::util

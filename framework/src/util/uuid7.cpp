@@ -28,17 +28,7 @@ std::string Uuid7Generator::next(std::int64_t unixMillis)
 	raw[6] = static_cast<unsigned char>((raw[6] & 0x0f) | 0x70);
 	raw[8] = static_cast<unsigned char>((raw[8] & 0x3f) | 0x80);
 
-	static const char digits[] = "0123456789abcdef";
-	std::string text;
-	text.reserve(36);
-	for (int i = 0; i < 16; ++i)
-	{
-		if (i == 4 || i == 6 || i == 8 || i == 10)
-			text.push_back('-');
-		text.push_back(digits[raw[i] >> 4]);
-		text.push_back(digits[raw[i] & 0x0f]);
-	}
-	return text;
+	return formatUuid(raw);
 }
 
 } // namespace gpucloud::util
