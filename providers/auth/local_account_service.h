@@ -69,6 +69,11 @@ private:
 	/// Accepts a current TOTP code (once) or an unused backup code of the user; false otherwise.
 	bool checkSecondFactor(const UserRow& row, const std::string& code, bool allowBackupCode);
 
+	bool challengeUsed(const TokenClaims& challenge);
+
+	/// Marks a 2FA challenge as used; returns false when it was used before.
+	bool consumeChallenge(const TokenClaims& challenge, std::int64_t userId);
+
 	void audit(std::optional<std::int64_t> actor, const std::string& action, const std::string& target,
 		const std::string& source, const std::string& detail = "");
 

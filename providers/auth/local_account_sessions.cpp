@@ -1,11 +1,14 @@
 // Sessions of LocalAccountService: the second login step, refresh-token rotation and logout.
 #include "auth/local_account_service.h"
 
+#include <Poco/Data/Statement.h>
 #include <Poco/NumberParser.h>
 
 #include "auth/refresh_token_store.h"
 #include "http/api_error.h"
 #include "util/random.h"
+
+using namespace Poco::Data::Keywords;
 
 namespace gpucloud::providers::auth
 {
@@ -27,9 +30,11 @@ accounts::TokenPair LocalAccountService::verifyTwoFactor(const std::string& chal
 	const std::string& clientAddress)
 {
 	std::int64_t userId = 0;
+	TokenClaims challenge;
 	try
 	{
-		userId = subjectUserId(_jwt->verify(challengeToken, kChallengeToken, _clock()));
+		challenge = _jwt->verify(challengeToken, kChallengeToken, _clock());
+		userId = subjectUserId(challenge);
 	}
 	catch (const InvalidToken& error)
 	{
@@ -41,13 +46,45 @@ accounts::TokenPair LocalAccountService::verifyTwoFactor(const std::string& chal
 	UserRow row = requireUser(userId);
 	if (row.user.status != "active" || !row.user.totpEnabled)
 		throw http::unauthorized("Invalid or expired 2FA challenge; log in again");
+	// Checked before the code, so that a reused challenge spends no backup code; consumeChallenge() below settles
+	// a race between two requests with the same challenge.
+	if (challengeUsed(challenge))
+		throw http::unauthorized("This 2FA challenge was already used; log in again");
 	if (!checkSecondFactor(row, code, true))
 	{
 		_logger.information("Wrong 2FA code for user %Ld from %s", static_cast<Poco::Int64>(userId), clientAddress);
 		throw http::unauthorized("Invalid two-factor code");
 	}
+	if (!consumeChallenge(challenge, userId))
+	{
+		_logger.information("Reused 2FA challenge for user %Ld from %s", static_cast<Poco::Int64>(userId), clientAddress);
+		throw http::unauthorized("This 2FA challenge was already used; log in again");
+	}
 	_logger.information("User %Ld logged in with 2FA from %s", static_cast<Poco::Int64>(userId), clientAddress);
 	return issueTokens(userId, util::uuid4());
+}
+
+bool LocalAccountService::challengeUsed(const TokenClaims& challenge)
+{
+	std::string jti = challenge.id;
+	Poco::Int64 count = 0;
+	Poco::Data::Session session = _database.session();
+	session << "SELECT COUNT(*) FROM used_2fa_challenges WHERE jti = $1", use(jti), into(count), now;
+	return count != 0;
+}
+
+bool LocalAccountService::consumeChallenge(const TokenClaims& challenge, std::int64_t userId)
+{
+	std::string jti = challenge.id;
+	Poco::Int64 user = userId;
+	Poco::Int64 usedAt = _clock();
+	Poco::Int64 expiresAt = challenge.expiresAt;
+	Poco::Data::Session session = _database.session();
+	Poco::Data::Statement insert(session);
+	insert << "INSERT INTO used_2fa_challenges (jti, user_id, used_at, expires_at) VALUES ($1, $2, $3, $4) "
+			  "ON CONFLICT (jti) DO NOTHING",
+		use(jti), use(user), use(usedAt), use(expiresAt);
+	return insert.execute() == 1;
 }
 
 accounts::TokenPair LocalAccountService::refresh(const std::string& refreshToken)

@@ -36,6 +36,7 @@ class TwoFactorTest : public CppUnit::TestFixture
 	CPPUNIT_TEST(disableWhenOff);
 	CPPUNIT_TEST(challengeIsNotAccessToken);
 	CPPUNIT_TEST(invalidChallenge);
+	CPPUNIT_TEST(challengeSingleUse);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -125,6 +126,23 @@ public:
 		HttpClient anonymous = _server->client();
 		CPPUNIT_ASSERT_EQUAL(401, verify(anonymous, "not-a-token", "123456").status);
 		CPPUNIT_ASSERT_EQUAL(422, anonymous.postJson("/auth/login/verify-2fa", "{\"token\":\"x\"}").status);
+	}
+
+	void challengeSingleUse()
+	{
+		std::string secret = _client->postJson("/auth/2fa/setup", "").json()->getValue<std::string>("secret");
+		HttpResult enabled = _client->postJson("/auth/2fa/enable", codeBody(codeAt(secret, 0)));
+		CPPUNIT_ASSERT_EQUAL(200, enabled.status);
+		Poco::JSON::Array::Ptr backupCodes = enabled.json()->getArray("backup_codes");
+
+		HttpClient anonymous = _server->client();
+		std::string challenge = loginChallenge(anonymous);
+		CPPUNIT_ASSERT_EQUAL(200, verify(anonymous, challenge, backupCodes->getElement<std::string>(0)).status);
+		HttpResult reused = verify(anonymous, challenge, backupCodes->getElement<std::string>(1));
+		CPPUNIT_ASSERT_EQUAL(401, reused.status);
+		CPPUNIT_ASSERT(reused.json()->getValue<std::string>("detail").find("already used") != std::string::npos);
+		// The second backup code was not spent by the rejected attempt.
+		CPPUNIT_ASSERT_EQUAL(200, verify(anonymous, loginChallenge(anonymous), backupCodes->getElement<std::string>(1)).status);
 	}
 
 private:
