@@ -111,7 +111,7 @@ public:
 	void oversizedBodyIs413()
 	{
 		TestServer server;
-		// The declared length alone exceeds the limit, so the server answers before the body is sent.
+		// The declared length alone exceeds the limit, so the server responds before the body is sent.
 		Poco::Net::StreamSocket socket(Poco::Net::SocketAddress("127.0.0.1", server.port()));
 		std::string head = "POST /healthz HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
 						   "Content-Length: 2097152\r\n\r\n";

@@ -24,7 +24,8 @@ class HypervisorBackend
 public:
 	virtual ~HypervisorBackend() = default;
 
-	/// Returns the plugin's identity and capabilities. Cheap, never throws, and constant for the object's life.
+	/// Returns the plugin's identity and capabilities. Must be cheap, must not throw, and must stay constant for the
+	/// object's life: the server reads it once at load.
 	virtual PluginInfo info() const = 0;
 
 	/// Returns every node this backend manages with its GPUs and templates. A node that cannot be reached is
@@ -70,8 +71,8 @@ public:
 	/// (VmStatus::vmId empty), for reconciliation. Throws Unavailable or Fatal.
 	virtual std::vector<VmStatus> listVms() = 0;
 
-	/// Checks that the backend and each of its nodes can be reached. Never throws; a failure is a report with
-	/// `healthy` false.
+	/// Checks that the backend and each of its nodes can be reached. Must not throw: a failure is a report with
+	/// `healthy` false. The server still turns an exception from a plugin into such a report.
 	virtual HealthReport checkHealth() = 0;
 };
 
