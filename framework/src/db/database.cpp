@@ -1,12 +1,17 @@
 #include "db/database.h"
 
+#include "db/sqlite_statement.h"
+
 #include <algorithm>
 #include <filesystem>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/DataException.h>
 #include <Poco/Data/SQLite/Connector.h>
+#include <Poco/Data/SQLite/Utility.h>
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Exception.h>
@@ -39,10 +44,24 @@ protected:
 		// A page cache of up to 64 MiB per connection (allocated as pages are used; the default is 2 MiB) keeps the
 		// indexes that a billing meter pass walks in memory instead of re-reading them from the file.
 		session << "PRAGMA cache_size = -65536", now;
+		std::lock_guard<std::mutex> lock(_connectionsMutex);
+		_connections.push_back(Poco::Data::SQLite::Utility::dbHandle(session));
+	}
+
+public:
+	/// Finalizes the prepared statements that SqliteStatement cached for the connections of this pool.
+	void forgetCachedStatements()
+	{
+		std::lock_guard<std::mutex> lock(_connectionsMutex);
+		for (sqlite3* connection : _connections)
+			SqliteStatement::forgetConnection(connection);
+		_connections.clear();
 	}
 
 private:
 	std::chrono::milliseconds _busyTimeout;
+	std::mutex _connectionsMutex;
+	std::vector<sqlite3*> _connections;
 };
 
 /// Keeps PostgreSQL notices such as "relation already exists, skipping" out of standard error.
@@ -178,6 +197,8 @@ void Database::close()
 {
 	if (_pool)
 	{
+		if (auto* sqlite = dynamic_cast<SqliteSessionPool*>(_pool.get()))
+			sqlite->forgetCachedStatements();
 		_pool->shutdown();
 		_pool.reset();
 	}

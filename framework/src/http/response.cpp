@@ -1,19 +1,16 @@
 #include "http/response.h"
 
-#include <sstream>
-
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Stringifier.h>
+#include "http/json_writer.h"
 
 namespace gpucloud::http
 {
 
 std::string toJson(const Poco::Dynamic::Var& value)
 {
-	std::ostringstream out;
-	Poco::JSON::Stringifier::stringify(value, out, 0, -1, Poco::JSON_PRESERVE_KEY_ORDER);
-	return out.str();
+	std::string out;
+	out.reserve(512);
+	appendJson(value, out);
+	return out;
 }
 
 Response Response::json(const Poco::Dynamic::Var& value, int status)

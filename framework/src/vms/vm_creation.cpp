@@ -260,7 +260,9 @@ CreateResponse VmService::insertVm(Poco::Data::Session& session, std::int64_t us
 	inputs.templateInfo = _parts.templates->find(vm.templateVmid);
 	inputs.onlineResize = onlineResize(vm);
 	inputs.busy = true;
-	CreateResponse response{201, stringify(*renderVm(vm, inputs, _parts.settings)), false};
+	http::JsonWriter body;
+	renderVm(body, vm, inputs, _parts.settings);
+	CreateResponse response{201, body.take(), false};
 	if (!idempotencyKey.empty())
 		idempotency_store::save(session, userId, idempotencyKey, {requestHash, response.status, response.body, when});
 

@@ -41,6 +41,7 @@ struct VmRecord
 	std::optional<std::int64_t> destroyedAt;
 	std::int64_t updatedAt = 0;
 	std::vector<std::string> gpuAddresses;  ///< the GPUs the backend configured the VM with
+	bool jobPending = false;  ///< a job of the VM was queued or running when the row was read
 
 	util::Micros hourlyRate() const { return gpuHourlyRate * gpuCount + storageHourlyRate; }
 };

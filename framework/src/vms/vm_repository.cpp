@@ -6,6 +6,8 @@
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
 
+#include "db/sqlite_statement.h"
+
 using namespace Poco::Data::Keywords;
 
 namespace gpucloud::vms
@@ -45,61 +47,120 @@ const char* kColumns =
 	"SELECT id, vmid, user_id, backend, node, backend_ref, instance_label, template_vmid, gpu_type, gpu_count, "
 	"storage_gb, ram_gb, cpu_cores, rental_type, reservation_id, auto_restart, status, status_reason, ip_address, "
 	"gpu_hourly_rate_micros, storage_hourly_rate_micros, created_at, started_at, stopped_at, destroyed_at, "
-	"updated_at, gpu_addresses FROM vms ";
+	"updated_at, gpu_addresses, "
+	"CASE WHEN EXISTS (SELECT 1 FROM jobs WHERE jobs.vm_id = vms.id AND jobs.state IN ('queued', 'running')) "
+	"THEN 1 ELSE 0 END FROM vms ";
 
-std::optional<std::string> optionalText(const Poco::Dynamic::Var& value)
+/// The columns of the current row of a RecordSet, read the way SqliteStatement reads them.
+class RecordSetRow
 {
-	if (value.isEmpty())
-		return std::nullopt;
-	return value.convert<std::string>();
+public:
+	RecordSetRow(Poco::Data::RecordSet& rows, std::size_t row) : _rows(rows), _row(row) {}
+
+	std::int64_t int64(int column) const { return at(column).convert<Poco::Int64>(); }
+	std::string text(int column) const { return at(column).convert<std::string>(); }
+
+	std::optional<std::int64_t> optionalInt64(int column) const
+	{
+		const Poco::Dynamic::Var& value = at(column);
+		if (value.isEmpty())
+			return std::nullopt;
+		return value.convert<Poco::Int64>();
+	}
+
+	std::optional<std::string> optionalText(int column) const
+	{
+		const Poco::Dynamic::Var& value = at(column);
+		if (value.isEmpty())
+			return std::nullopt;
+		return value.convert<std::string>();
+	}
+
+private:
+	Poco::Dynamic::Var at(int column) const { return _rows.value(static_cast<std::size_t>(column), _row); }
+
+	Poco::Data::RecordSet& _rows;
+	std::size_t _row;
+};
+
+/// Builds a VmRecord from a row of kColumns, read either through Poco Data or straight from SQLite.
+template <class Row>
+VmRecord readVm(const Row& row)
+{
+	VmRecord vm;
+	vm.id = row.text(0);
+	vm.vmid = row.int64(1);
+	vm.userId = row.int64(2);
+	vm.backend = row.text(3);
+	vm.node = row.text(4);
+	vm.backendRef = row.text(5);
+	vm.instanceLabel = row.text(6);
+	vm.templateVmid = row.int64(7);
+	vm.gpuType = row.text(8);
+	vm.gpuCount = static_cast<int>(row.int64(9));
+	vm.storageGb = static_cast<int>(row.int64(10));
+	vm.ramGb = static_cast<int>(row.int64(11));
+	vm.cpuCores = static_cast<int>(row.int64(12));
+	vm.rentalType = row.text(13);
+	vm.reservationId = row.optionalText(14);
+	vm.autoRestart = row.int64(15) != 0;
+	vm.status = parseVmState(row.text(16)).value_or(VmState::Failed);
+	vm.statusReason = row.optionalText(17);
+	vm.ipAddress = row.optionalText(18);
+	vm.gpuHourlyRate = row.int64(19);
+	vm.storageHourlyRate = row.int64(20);
+	vm.createdAt = row.int64(21);
+	vm.startedAt = row.optionalInt64(22);
+	vm.stoppedAt = row.optionalInt64(23);
+	vm.destroyedAt = row.optionalInt64(24);
+	vm.updatedAt = row.int64(25);
+	vm.gpuAddresses = splitAddresses(row.text(26));
+	vm.jobPending = row.int64(27) != 0;
+	return vm;
 }
 
-std::optional<std::int64_t> optionalInt(const Poco::Dynamic::Var& value)
+// Parameters for either kind of statement. Poco binds by reference, so a value must outlive the execution.
+void addParameter(db::SqliteStatement& statement, std::string& value)
 {
-	if (value.isEmpty())
-		return std::nullopt;
-	return value.convert<Poco::Int64>();
+	statement.bind(value);
 }
 
-std::vector<VmRecord> readRows(Poco::Data::Statement& statement)
+void addParameter(db::SqliteStatement& statement, Poco::Int64& value)
 {
+	statement.bind(value);
+}
+
+void addParameter(Poco::Data::Statement& statement, std::string& value)
+{
+	statement, use(value);
+}
+
+void addParameter(Poco::Data::Statement& statement, Poco::Int64& value)
+{
+	statement, use(value);
+}
+
+/// Runs a query of kColumns with the parameters `bind` adds and returns its rows. On SQLite the statement comes
+/// from the connection's statement cache; elsewhere Poco Data prepares it.
+template <class Bind>
+std::vector<VmRecord> selectVms(Poco::Data::Session& session, const std::string& sql, Bind&& bind)
+{
+	std::vector<VmRecord> records;
+	if (std::optional<db::SqliteStatement> statement = db::SqliteStatement::borrow(session, sql))
+	{
+		bind(*statement);
+		while (statement->next())
+			records.push_back(readVm(*statement));
+		return records;
+	}
+	Poco::Data::Statement statement(session);
+	statement << sql;
+	bind(statement);
 	statement.execute();
 	Poco::Data::RecordSet rows(statement);
-	std::vector<VmRecord> records;
 	records.reserve(rows.rowCount());
 	for (std::size_t row = 0; row < rows.rowCount(); ++row)
-	{
-		auto at = [&](std::size_t column) { return rows.value(column, row); };
-		VmRecord vm;
-		vm.id = at(0).convert<std::string>();
-		vm.vmid = at(1).convert<Poco::Int64>();
-		vm.userId = at(2).convert<Poco::Int64>();
-		vm.backend = at(3).convert<std::string>();
-		vm.node = at(4).convert<std::string>();
-		vm.backendRef = at(5).convert<std::string>();
-		vm.instanceLabel = at(6).convert<std::string>();
-		vm.templateVmid = at(7).convert<Poco::Int64>();
-		vm.gpuType = at(8).convert<std::string>();
-		vm.gpuCount = at(9).convert<int>();
-		vm.storageGb = at(10).convert<int>();
-		vm.ramGb = at(11).convert<int>();
-		vm.cpuCores = at(12).convert<int>();
-		vm.rentalType = at(13).convert<std::string>();
-		vm.reservationId = optionalText(at(14));
-		vm.autoRestart = at(15).convert<int>() != 0;
-		vm.status = parseVmState(at(16).convert<std::string>()).value_or(VmState::Failed);
-		vm.statusReason = optionalText(at(17));
-		vm.ipAddress = optionalText(at(18));
-		vm.gpuHourlyRate = at(19).convert<Poco::Int64>();
-		vm.storageHourlyRate = at(20).convert<Poco::Int64>();
-		vm.createdAt = at(21).convert<Poco::Int64>();
-		vm.startedAt = optionalInt(at(22));
-		vm.stoppedAt = optionalInt(at(23));
-		vm.destroyedAt = optionalInt(at(24));
-		vm.updatedAt = at(25).convert<Poco::Int64>();
-		vm.gpuAddresses = splitAddresses(at(26).convert<std::string>());
-		records.push_back(std::move(vm));
-	}
+		records.push_back(readVm(RecordSetRow(rows, row)));
 	return records;
 }
 
@@ -114,6 +175,24 @@ void insertHistory(Poco::Data::Session& session, const std::string& vmId, const 
 	Poco::Int64 at = when;
 	session << "INSERT INTO vm_status_history (vm_id, status, reason, changed_at) VALUES ($1, $2, $3, $4)", use(id),
 		use(state), use(why), use(at), now;
+}
+
+/// Runs a `SELECT COUNT(*)` with the parameters `bind` adds.
+template <class Bind>
+std::int64_t selectCount(Poco::Data::Session& session, const std::string& sql, Bind&& bind)
+{
+	if (std::optional<db::SqliteStatement> statement = db::SqliteStatement::borrow(session, sql))
+	{
+		bind(*statement);
+		return statement->next() ? statement->int64(0) : 0;
+	}
+	Poco::Int64 count = 0;
+	Poco::Data::Statement statement(session);
+	statement << sql;
+	bind(statement);
+	statement, into(count);
+	statement.execute();
+	return count;
 }
 
 } // namespace
@@ -164,9 +243,8 @@ void insert(Poco::Data::Session& session, const VmRecord& vm)
 std::optional<VmRecord> find(Poco::Data::Session& session, const std::string& vmId)
 {
 	std::string id = vmId;
-	Poco::Data::Statement statement(session);
-	statement << std::string(kColumns) + "WHERE id = $1", use(id);
-	std::vector<VmRecord> rows = readRows(statement);
+	std::vector<VmRecord> rows =
+		selectVms(session, std::string(kColumns) + "WHERE id = $1", [&](auto& statement) { addParameter(statement, id); });
 	if (rows.empty())
 		return std::nullopt;
 	return rows.front();
@@ -201,29 +279,24 @@ std::vector<VmRecord> list(Poco::Data::Session& session, const VmListFilter& fil
 		where += (where.empty() ? "WHERE " : " AND ") + condition;
 	where += " ";
 
-	auto bindFilters = [&](Poco::Data::Statement& statement) {
+	auto bindFilters = [&](auto& statement) {
 		if (filter.userId)
-			statement, use(userId);
+			addParameter(statement, userId);
 		if (filter.status)
-			statement, use(status);
+			addParameter(statement, status);
 	};
 
-	Poco::Int64 count = 0;
-	Poco::Data::Statement counting(session);
-	counting << "SELECT COUNT(*) FROM vms " + where;
-	bindFilters(counting);
-	counting, into(count);
-	counting.execute();
-	total = count;
+	total = selectCount(session, "SELECT COUNT(*) FROM vms " + where, bindFilters);
 
 	Poco::Int64 limit = filter.limit;
 	Poco::Int64 offset = filter.offset;
-	Poco::Data::Statement statement(session);
-	statement << std::string(kColumns) + where + "ORDER BY created_ms DESC, id DESC LIMIT $"
-			+ std::to_string(placeholder + 1) + " OFFSET $" + std::to_string(placeholder + 2);
-	bindFilters(statement);
-	statement, use(limit), use(offset);
-	return readRows(statement);
+	std::string sql = std::string(kColumns) + where + "ORDER BY created_ms DESC, id DESC LIMIT $"
+		+ std::to_string(placeholder + 1) + " OFFSET $" + std::to_string(placeholder + 2);
+	return selectVms(session, sql, [&](auto& statement) {
+		bindFilters(statement);
+		addParameter(statement, limit);
+		addParameter(statement, offset);
+	});
 }
 
 std::vector<VmRecord> listInStates(Poco::Data::Session& session, const std::vector<VmState>& states)
@@ -232,9 +305,8 @@ std::vector<VmRecord> listInStates(Poco::Data::Session& session, const std::vect
 	for (VmState state : states)
 	{
 		std::string name = vmStateName(state);
-		Poco::Data::Statement statement(session);
-		statement << std::string(kColumns) + "WHERE status = $1 ORDER BY created_ms DESC, id DESC", use(name);
-		for (VmRecord& vm : readRows(statement))
+		std::string sql = std::string(kColumns) + "WHERE status = $1 ORDER BY created_ms DESC, id DESC";
+		for (VmRecord& vm : selectVms(session, sql, [&](auto& statement) { addParameter(statement, name); }))
 			all.push_back(std::move(vm));
 	}
 	return all;

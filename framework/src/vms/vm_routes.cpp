@@ -83,7 +83,7 @@ CreateVmRequest parseCreate(const Poco::JSON::Object::Ptr& body)
 
 http::Response accepted(VmService& service, const VmRecord& vm)
 {
-	return http::Response::json(service.render(vm), 202);
+	return http::Response::rawJson(service.render(vm), 202);
 }
 
 } // namespace
@@ -132,16 +132,18 @@ void registerVmRoutes(http::Router& router, std::shared_ptr<VmService> service)
 		filter.limit = page.limit;
 		filter.offset = page.offset;
 		std::int64_t total = 0;
-		Poco::JSON::Array::Ptr array = new Poco::JSON::Array;
+		http::JsonWriter out;
+		out.beginArray();
 		for (const VmRecord& vm : service->list(filter, total))
-			array->add(service->render(vm));
-		http::Response response = http::Response::json(array);
+			service->render(out, vm);
+		out.endArray();
+		http::Response response = http::Response::rawJson(out.take());
 		http::addPaginationHeaders(response, request, page, total);
 		return response;
 	}, read);
 
 	router.add("GET", "/vms/{id}", [service](http::Request& request) {
-		return http::Response::json(service->render(service->get(request.caller().userId, request.pathParameter("id"))));
+		return http::Response::rawJson(service->render(service->get(request.caller().userId, request.pathParameter("id"))));
 	}, read);
 
 	router.add("PATCH", "/vms/{id}", [service](http::Request& request) {
@@ -150,7 +152,7 @@ void registerVmRoutes(http::Router& router, std::shared_ptr<VmService> service)
 		auto autoRestart = fields.boolean("auto_restart", false);
 		fields.check();
 		VmRecord vm = service->update(request.caller().userId, request.pathParameter("id"), label, autoRestart);
-		return http::Response::json(service->render(vm));
+		return http::Response::rawJson(service->render(vm));
 	}, write);
 
 	router.add("POST", "/vms/{id}/start", [service](http::Request& request) {

@@ -180,7 +180,7 @@ VmRecord VmService::resize(std::int64_t userId, const std::string& vmId, int sto
 		std::ostringstream text;
 		payload.stringify(text);
 		enqueue(session, vmId, JobKind::Resize, text.str(), db::unixNow());
-		return vm;
+		return *repository::find(session, vmId);
 	});
 	afterCommit(false);
 	logger().information("VM '%s' of user %Ld: disk resize to %d GB queued", vmId, static_cast<Poco::Int64>(userId),
@@ -271,7 +271,7 @@ void VmService::authorizePortal(std::int64_t userId, const std::string& vmId, co
 		throw http::forbidden(describeStatus(vm) + "; its services are reachable only while it runs");
 }
 
-Poco::JSON::Object::Ptr VmService::render(const VmRecord& vm)
+void VmService::render(http::JsonWriter& out, const VmRecord& vm)
 {
 	VmViewInputs inputs;
 	std::shared_ptr<const catalogue::InventorySnapshot> snapshot = _parts.inventory->snapshot();
@@ -280,13 +280,15 @@ Poco::JSON::Object::Ptr VmService::render(const VmRecord& vm)
 	inputs.templateInfo = _parts.templates->find(vm.templateVmid);
 	inputs.live = _parts.live->find(vm.id, std::max(std::chrono::milliseconds(5000), 3 * _parts.settings.reconcileInterval));
 	inputs.onlineResize = onlineResize(vm);
-	if (vm.status != VmState::Destroyed)
-	{
-		Poco::Data::Session session = _parts.database->session();
-		inputs.busy = job_queue::hasPending(session, vm.id);
-	}
-	Poco::JSON::Object::Ptr object = renderVm(vm, inputs, _parts.settings);
-	return object;
+	inputs.busy = vm.status != VmState::Destroyed && vm.jobPending;
+	renderVm(out, vm, inputs, _parts.settings);
+}
+
+std::string VmService::render(const VmRecord& vm)
+{
+	http::JsonWriter out;
+	render(out, vm);
+	return out.take();
 }
 
 bool VmService::restartInterrupted(const std::string& vmId)

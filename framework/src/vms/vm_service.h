@@ -14,6 +14,7 @@
 #include "catalogue/inventory.h"
 #include "catalogue/templates.h"
 #include "db/database.h"
+#include "http/json_writer.h"
 #include "plugin/backend_registry.h"
 #include "pricing/pricing_provider.h"
 #include "sshkeys/ssh_key_store.h"
@@ -101,8 +102,12 @@ public:
 	/// a VM that is not the user's, 403 when the VM is not running or its template does not offer the service.
 	void authorizePortal(std::int64_t userId, const std::string& vmId, const std::string& service);
 
-	/// Builds the API object of a VM, with live figures, `access` and `actions`.
-	Poco::JSON::Object::Ptr render(const VmRecord& vm);
+	/// Writes the API object of a VM, with live figures, `access` and `actions`. The row's `jobPending` decides
+	/// whether an action is in progress.
+	void render(http::JsonWriter& out, const VmRecord& vm);
+
+	/// The API object of a VM as JSON text.
+	std::string render(const VmRecord& vm);
 
 	/// Starts an interrupted VM with auto_restart again when its GPUs are free. Returns true when it queued the start.
 	bool restartInterrupted(const std::string& vmId);

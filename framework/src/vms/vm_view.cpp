@@ -1,9 +1,6 @@
 #include "vms/vm_view.h"
 
-#include <Poco/JSON/Array.h>
-
 #include "db/database.h"
-#include "http/validation.h"
 
 namespace gpucloud::vms
 {
@@ -11,14 +8,12 @@ namespace gpucloud::vms
 namespace
 {
 
-Poco::Dynamic::Var optionalTime(const std::optional<std::int64_t>& time)
+void writeTime(http::JsonWriter& out, const std::optional<std::int64_t>& time)
 {
-	return time ? Poco::Dynamic::Var(db::isoTime(*time)) : Poco::Dynamic::Var();
-}
-
-Poco::Dynamic::Var optionalText(const std::optional<std::string>& text)
-{
-	return text ? Poco::Dynamic::Var(*text) : Poco::Dynamic::Var();
+	if (time)
+		out.value(db::isoTime(*time));
+	else
+		out.null();
 }
 
 void replaceAll(std::string& text, const std::string& from, const std::string& to)
@@ -27,45 +22,42 @@ void replaceAll(std::string& text, const std::string& from, const std::string& t
 		text.replace(at, from.size(), to);
 }
 
-Poco::JSON::Array::Ptr renderAccess(const VmRecord& vm, const VmViewInputs& inputs, const VmSettings& settings,
+void renderAccess(http::JsonWriter& out, const VmRecord& vm, const VmViewInputs& inputs, const VmSettings& settings,
 	const std::optional<std::string>& ip)
 {
-	Poco::JSON::Array::Ptr access = new Poco::JSON::Array;
-	if (vm.status != VmState::Running)
-		return access;
-	if (ip)
+	out.beginArray();
+	if (vm.status == VmState::Running)
 	{
-		Poco::JSON::Object::Ptr ssh = http::orderedObject();
-		ssh->set("type", "ssh");
-		ssh->set("command", "ssh " + settings.sshUser + "@" + *ip);
-		access->add(ssh);
+		if (ip)
+			out.beginObject().key("type").value("ssh").key("command").value("ssh " + settings.sshUser + "@" + *ip).endObject();
+		if (inputs.templateInfo && !settings.portalUrlPattern.empty())
+		{
+			for (const std::string& service : inputs.templateInfo->access)
+			{
+				if (service == "ssh")
+					continue;
+				out.beginObject().key("type").value(service);
+				out.key("url").value(portalUrl(settings.portalUrlPattern, vm, service)).endObject();
+			}
+		}
 	}
-	if (!inputs.templateInfo || settings.portalUrlPattern.empty())
-		return access;
-	for (const std::string& service : inputs.templateInfo->access)
-	{
-		if (service == "ssh")
-			continue;
-		Poco::JSON::Object::Ptr entry = http::orderedObject();
-		entry->set("type", service);
-		entry->set("url", portalUrl(settings.portalUrlPattern, vm, service));
-		access->add(entry);
-	}
-	return access;
+	out.endArray();
 }
 
-Poco::JSON::Object::Ptr renderActions(const VmRecord& vm, const VmViewInputs& inputs)
+void renderActions(http::JsonWriter& out, const VmRecord& vm, const VmViewInputs& inputs)
 {
-	Poco::JSON::Object::Ptr actions = http::orderedObject();
+	out.beginObject();
 	for (VmAction action : {VmAction::Start, VmAction::Stop, VmAction::Restart, VmAction::Resize, VmAction::Destroy})
 	{
 		ActionVerdict verdict = checkAction(action, vm.status, inputs.onlineResize, inputs.busy);
-		Poco::JSON::Object::Ptr entry = http::orderedObject();
-		entry->set("allowed", verdict.allowed);
-		entry->set("reason", verdict.allowed ? Poco::Dynamic::Var() : Poco::Dynamic::Var(verdict.reason));
-		actions->set(vmActionName(action), entry);
+		out.key(vmActionName(action)).beginObject().key("allowed").value(verdict.allowed).key("reason");
+		if (verdict.allowed)
+			out.null();
+		else
+			out.value(verdict.reason);
+		out.endObject();
 	}
-	return actions;
+	out.endObject();
 }
 
 } // namespace
@@ -81,7 +73,7 @@ std::string portalUrl(const std::string& pattern, const VmRecord& vm, const std:
 	return url;
 }
 
-Poco::JSON::Object::Ptr renderVm(const VmRecord& vm, const VmViewInputs& inputs, const VmSettings& settings)
+void renderVm(http::JsonWriter& out, const VmRecord& vm, const VmViewInputs& inputs, const VmSettings& settings)
 {
 	bool running = vm.status == VmState::Running;
 	std::optional<std::string> ip = vm.ipAddress;
@@ -89,44 +81,56 @@ Poco::JSON::Object::Ptr renderVm(const VmRecord& vm, const VmViewInputs& inputs,
 		ip = inputs.live->ipAddress;
 	if (!holdsGpus(vm.status))
 		ip.reset();
-
-	Poco::JSON::Object::Ptr object = http::orderedObject();
-	object->set("id", vm.id);
-	object->set("vmid", vm.vmid > 0 ? Poco::Dynamic::Var(vm.vmid) : Poco::Dynamic::Var());
-	object->set("user_id", vm.userId);
-	object->set("node", vm.node);
-	object->set("instance_label", vm.instanceLabel);
-	object->set("gpu_type", vm.gpuType);
-	object->set("gpu_count", vm.gpuCount);
-	object->set("storage_gb", vm.storageGb);
-	object->set("ram_gb", vm.ramGb);
-	object->set("cpu_cores", vm.cpuCores);
-	object->set("ip_address", optionalText(ip));
-	object->set("status", vmStateName(vm.status));
-	object->set("status_reason", optionalText(vm.statusReason));
-	object->set("created_at", db::isoTime(vm.createdAt));
-	object->set("started_at", optionalTime(vm.startedAt));
-	object->set("stopped_at", optionalTime(vm.stoppedAt));
-	object->set("rental_type", vm.rentalType);
-	object->set("reservation_id", optionalText(vm.reservationId));
-	object->set("auto_restart", vm.autoRestart);
-	object->set("hourly_rate", util::toJsonRate(vm.hourlyRate()));
-	object->set("gpu_hourly_rate", util::toJsonRate(vm.gpuHourlyRate));
-	object->set("storage_hourly_rate", util::toJsonRate(vm.storageHourlyRate));
 	bool liveFigures = running && inputs.live;
-	object->set("cpu_percent", liveFigures && inputs.live->cpuPercent ? Poco::Dynamic::Var(*inputs.live->cpuPercent)
-																   : Poco::Dynamic::Var());
-	object->set("ram_percent", liveFigures && inputs.live->ramPercent ? Poco::Dynamic::Var(*inputs.live->ramPercent)
-																   : Poco::Dynamic::Var());
-	object->set("cpu_model", inputs.node ? Poco::Dynamic::Var(inputs.node->info.cpuModel) : Poco::Dynamic::Var());
-	object->set("pcie_gen", inputs.node && inputs.node->info.pcieGen > 0
-			? Poco::Dynamic::Var(static_cast<int>(inputs.node->info.pcieGen))
-			: Poco::Dynamic::Var());
-	object->set("template_vmid", vm.templateVmid);
-	object->set("backend", vm.backend);
-	object->set("access", renderAccess(vm, inputs, settings, ip));
-	object->set("actions", renderActions(vm, inputs));
-	return object;
+
+	out.beginObject();
+	out.key("id").value(vm.id);
+	out.key("vmid");
+	if (vm.vmid > 0)
+		out.value(vm.vmid);
+	else
+		out.null();
+	out.key("user_id").value(vm.userId);
+	out.key("node").value(vm.node);
+	out.key("instance_label").value(vm.instanceLabel);
+	out.key("gpu_type").value(vm.gpuType);
+	out.key("gpu_count").value(vm.gpuCount);
+	out.key("storage_gb").value(vm.storageGb);
+	out.key("ram_gb").value(vm.ramGb);
+	out.key("cpu_cores").value(vm.cpuCores);
+	out.key("ip_address").value(ip);
+	out.key("status").value(vmStateName(vm.status));
+	out.key("status_reason").value(vm.statusReason);
+	out.key("created_at").value(db::isoTime(vm.createdAt));
+	out.key("started_at");
+	writeTime(out, vm.startedAt);
+	out.key("stopped_at");
+	writeTime(out, vm.stoppedAt);
+	out.key("rental_type").value(vm.rentalType);
+	out.key("reservation_id").value(vm.reservationId);
+	out.key("auto_restart").value(vm.autoRestart);
+	out.key("hourly_rate").value(util::toJsonRate(vm.hourlyRate()));
+	out.key("gpu_hourly_rate").value(util::toJsonRate(vm.gpuHourlyRate));
+	out.key("storage_hourly_rate").value(util::toJsonRate(vm.storageHourlyRate));
+	out.key("cpu_percent").value(liveFigures ? inputs.live->cpuPercent : std::nullopt);
+	out.key("ram_percent").value(liveFigures ? inputs.live->ramPercent : std::nullopt);
+	out.key("cpu_model");
+	if (inputs.node)
+		out.value(inputs.node->info.cpuModel);
+	else
+		out.null();
+	out.key("pcie_gen");
+	if (inputs.node && inputs.node->info.pcieGen > 0)
+		out.value(static_cast<int>(inputs.node->info.pcieGen));
+	else
+		out.null();
+	out.key("template_vmid").value(vm.templateVmid);
+	out.key("backend").value(vm.backend);
+	out.key("access");
+	renderAccess(out, vm, inputs, settings, ip);
+	out.key("actions");
+	renderActions(out, vm, inputs);
+	out.endObject();
 }
 
 } // namespace gpucloud::vms

@@ -2,10 +2,9 @@
 
 #include <optional>
 
-#include <Poco/JSON/Object.h>
-
 #include "catalogue/inventory.h"
 #include "catalogue/templates.h"
+#include "http/json_writer.h"
 #include "vms/live_status_cache.h"
 #include "vms/vm_record.h"
 #include "vms/vm_settings.h"
@@ -23,8 +22,9 @@ struct VmViewInputs
 	bool busy = false;                                 ///< a job of the VM is pending
 };
 
-/// Builds the API's VM object, `access` and `actions` included.
-Poco::JSON::Object::Ptr renderVm(const VmRecord& vm, const VmViewInputs& inputs, const VmSettings& settings);
+/// Writes the API's VM object, `access` and `actions` included. It is written straight as JSON text because
+/// `GET /vms/{id}` and `GET /vms` build it on every request.
+void renderVm(http::JsonWriter& out, const VmRecord& vm, const VmViewInputs& inputs, const VmSettings& settings);
 
 /// Returns the portal URL of `service` for the VM, or an empty string when no pattern is configured.
 std::string portalUrl(const std::string& pattern, const VmRecord& vm, const std::string& service);
