@@ -1,14 +1,13 @@
-#include <limits>
-#include <sstream>
-
-#include <cppunit/extensions/HelperMacros.h>
+#include "http/json_writer.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 #include <Poco/JSON/Stringifier.h>
+#include <cppunit/extensions/HelperMacros.h>
 
-#include "http/json_writer.h"
+#include <limits>
+#include <sstream>
 
 using namespace gpucloud;
 
@@ -54,9 +53,9 @@ public:
 	void escapesControlCharacters()
 	{
 		std::string text = "quote\" backslash\\ slash/ newline\n tab\t bell\x07 unit\x1f del\x7f utf8 \xc3\xa9";
-		CPPUNIT_ASSERT_EQUAL(
-			std::string(R"("quote\" backslash\\ slash/ newline\n tab\t bell\u0007 unit\u001F del)") + "\x7f utf8 \xc3\xa9\"",
-			write(text));
+		CPPUNIT_ASSERT_EQUAL(std::string(R"("quote\" backslash\\ slash/ newline\n tab\t bell\u0007 unit\u001F del)") +
+								 "\x7f utf8 \xc3\xa9\"",
+							 write(text));
 		Poco::JSON::Object::Ptr object = new Poco::JSON::Object;
 		object->set("text", text);
 		CPPUNIT_ASSERT_EQUAL(poco(object), write(object));

@@ -1,13 +1,12 @@
-#include <sqlite3.h>
-
-#include <cppunit/extensions/HelperMacros.h>
-
-#include <Poco/Data/DataException.h>
-#include <Poco/Data/SQLite/Utility.h>
-
 #include "db/database.h"
 #include "db/sqlite_statement.h"
 #include "support/temp_dir.h"
+
+#include <Poco/Data/DataException.h>
+#include <Poco/Data/SQLite/Utility.h>
+#include <cppunit/extensions/HelperMacros.h>
+
+#include <sqlite3.h>
 
 using namespace gpucloud;
 using namespace Poco::Data::Keywords;
@@ -93,7 +92,7 @@ public:
 		{
 			auto statement = db::SqliteStatement::borrow(reader, kSelect);
 			statement->bind(std::int64_t(1)).bind(std::string("z"));
-			CPPUNIT_ASSERT(statement->next());  // stops after the first of three rows
+			CPPUNIT_ASSERT(statement->next()); // stops after the first of three rows
 		}
 		sqlite3* connection = Poco::Data::SQLite::Utility::dbHandle(reader);
 		for (sqlite3_stmt* statement = sqlite3_next_stmt(connection, nullptr); statement;
@@ -114,7 +113,7 @@ public:
 		Poco::Data::Session session = _database->session();
 		CPPUNIT_ASSERT_THROW(db::SqliteStatement::borrow(session, "SELECT FROM nowhere"), Poco::Data::DataException);
 		CPPUNIT_ASSERT_THROW(db::SqliteStatement::borrow(session, "SELECT * FROM missing_table"),
-			Poco::Data::DataException);
+							 Poco::Data::DataException);
 	}
 
 	void reopenedDatabasePreparesAgain()

@@ -1,12 +1,15 @@
 #include "db/database.h"
 
 #include "db/sqlite_statement.h"
+#include "db/wal_checkpointer.h"
 
 #include <algorithm>
 #include <filesystem>
 #include <mutex>
 #include <thread>
 #include <vector>
+
+#include <sqlite3.h>
 
 #include <Poco/Data/PostgreSQL/Connector.h>
 #include <Poco/Data/DataException.h>
@@ -25,30 +28,33 @@ namespace gpucloud::db
 namespace
 {
 
+/// Waits for a lock that another connection holds, polling every 100 us for the first 2 ms and then every
+/// millisecond until the busy timeout. SQLite's own timeout handler (sqliteDefaultBusyCallback) sleeps 1, 2, 5, and
+/// up to 100 ms between polls, and a waiting writer would add that sleep to its latency.
+int waitWhileBusy(void* timeout, int attempt)
+{
+	thread_local std::chrono::steady_clock::time_point started;
+	auto current = std::chrono::steady_clock::now();
+	if (attempt == 0)
+		started = current;
+	if (current - started >= *static_cast<const std::chrono::milliseconds*>(timeout))
+		return 0;
+	std::this_thread::sleep_for(attempt < 20 ? std::chrono::microseconds(100) : std::chrono::microseconds(1000));
+	return 1;
+}
+
 /// Applies per-connection settings that SQLite does not keep in the database file.
 class SqliteSessionPool : public Poco::Data::SessionPool
 {
 public:
-	SqliteSessionPool(const std::string& path, int minSessions, int maxSessions, std::chrono::milliseconds busyTimeout)
-		: Poco::Data::SessionPool("SQLite", path, minSessions, maxSessions, 60), _busyTimeout(busyTimeout)
+	SqliteSessionPool(const std::string& path, int minSessions, int maxSessions, std::chrono::milliseconds busyTimeout,
+		WalCheckpointer& checkpointer)
+		: Poco::Data::SessionPool("SQLite", path, minSessions, maxSessions, 60),
+		  _busyTimeout(busyTimeout),
+		  _checkpointer(checkpointer)
 	{
 	}
 
-protected:
-	void customizeSession(Poco::Data::Session& session) override
-	{
-		session << "PRAGMA busy_timeout = " + std::to_string(_busyTimeout.count()), now;
-		session << "PRAGMA journal_mode = WAL", now;
-		session << "PRAGMA synchronous = NORMAL", now;
-		session << "PRAGMA foreign_keys = ON", now;
-		// A page cache of up to 64 MiB per connection (allocated as pages are used; the default is 2 MiB) keeps the
-		// indexes that a billing meter pass walks in memory instead of re-reading them from the file.
-		session << "PRAGMA cache_size = -65536", now;
-		std::lock_guard<std::mutex> lock(_connectionsMutex);
-		_connections.push_back(Poco::Data::SQLite::Utility::dbHandle(session));
-	}
-
-public:
 	/// Finalizes the prepared statements that SqliteStatement cached for the connections of this pool.
 	void forgetCachedStatements()
 	{
@@ -58,8 +64,25 @@ public:
 		_connections.clear();
 	}
 
+protected:
+	void customizeSession(Poco::Data::Session& session) override
+	{
+		sqlite3* connection = Poco::Data::SQLite::Utility::dbHandle(session);
+		sqlite3_busy_handler(connection, waitWhileBusy, &_busyTimeout);
+		session << "PRAGMA journal_mode = WAL", now;
+		_checkpointer.attach(connection);
+		session << "PRAGMA synchronous = NORMAL", now;
+		session << "PRAGMA foreign_keys = ON", now;
+		// A page cache of up to 64 MiB per connection (allocated as pages are used; the default is 2 MiB) keeps the
+		// indexes that a billing meter pass walks in memory instead of re-reading them from the file.
+		session << "PRAGMA cache_size = -65536", now;
+		std::lock_guard<std::mutex> lock(_connectionsMutex);
+		_connections.push_back(connection);
+	}
+
 private:
 	std::chrono::milliseconds _busyTimeout;
+	WalCheckpointer& _checkpointer;
 	std::mutex _connectionsMutex;
 	std::vector<sqlite3*> _connections;
 };
@@ -101,7 +124,7 @@ std::string describePostgres(const std::string& connection)
 } // namespace
 
 Database::Database(const config::DatabaseSettings& settings, const std::string& dataDir)
-	: _poolWait(settings.poolWait)
+	: _poolWait(settings.poolWait), _busyTimeout(settings.busyTimeout)
 {
 	if (settings.driver == "postgresql")
 	{
@@ -120,7 +143,14 @@ Database::Database(const config::DatabaseSettings& settings, const std::string& 
 	if (path.has_parent_path())
 		std::filesystem::create_directories(path.parent_path());
 	_description = "sqlite " + std::filesystem::absolute(path).lexically_normal().string();
-	_pool = std::make_unique<SqliteSessionPool>(path.string(), settings.poolMin, settings.poolMax, settings.busyTimeout);
+	_checkpointer = std::make_unique<WalCheckpointer>(
+		[this] {
+			Poco::Data::Session session = this->session();
+			session << "PRAGMA wal_checkpoint(PASSIVE)", now;
+		},
+		std::chrono::seconds(1));
+	_pool = std::make_unique<SqliteSessionPool>(path.string(), settings.poolMin, settings.poolMax, settings.busyTimeout,
+		*_checkpointer);
 }
 
 Database::~Database()
@@ -150,6 +180,29 @@ Poco::Data::Session Database::session()
 		std::this_thread::sleep_for(pause);
 		pause = std::min(pause * 2, std::chrono::microseconds(10000));
 	}
+}
+
+Database::WriteTurn::WriteTurn(Database& database)
+{
+	if (database._dialect != Dialect::SQLite)
+		return;
+	if (database._writer.load() == std::this_thread::get_id())
+		throw Poco::Data::DataException("Nested transaction: this thread is inside a transaction already");
+	if (!database._writeLock.try_lock_for(database._busyTimeout))
+	{
+		throw Poco::Data::DataException("Timed out after " + std::to_string(database._busyTimeout.count())
+			+ " ms waiting for the database write lock");
+	}
+	database._writer.store(std::this_thread::get_id());
+	_database = &database;
+}
+
+Database::WriteTurn::~WriteTurn()
+{
+	if (!_database)
+		return;
+	_database->_writer.store(std::thread::id());
+	_database->_writeLock.unlock();
 }
 
 void Database::begin(Poco::Data::Session& session)
@@ -195,6 +248,8 @@ std::string Database::ping()
 
 void Database::close()
 {
+	if (_checkpointer)
+		_checkpointer->stop();
 	if (_pool)
 	{
 		if (auto* sqlite = dynamic_cast<SqliteSessionPool*>(_pool.get()))
@@ -202,6 +257,7 @@ void Database::close()
 		_pool->shutdown();
 		_pool.reset();
 	}
+	_checkpointer.reset();
 }
 
 std::int64_t unixNow()

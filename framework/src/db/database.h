@@ -1,9 +1,12 @@
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include <Poco/Data/Session.h>
 #include <Poco/Data/SessionPool.h>
@@ -12,6 +15,8 @@
 
 namespace gpucloud::db
 {
+
+class WalCheckpointer;
 
 enum class Dialect
 {
@@ -24,7 +29,7 @@ enum class Dialect
 /// SQL in domain code uses only what both engines accept: `$1, $2, ...` placeholders (Poco 1.11's PostgreSQL
 /// connector does not accept `?`), INTEGER/BIGINT/TEXT columns, times as integer Unix seconds, money as integer
 /// micro-dollars, booleans as 0/1 integers, and `INSERT ... ON CONFLICT`. Migrations may differ per engine through
-/// the placeholders that Migrator substitutes.
+/// the placeholders that Migrator substitutes. On SQLite a WalCheckpointer thread checkpoints the write-ahead log.
 class Database
 {
 public:
@@ -44,7 +49,10 @@ public:
 
 	/// Runs `work` inside one transaction and commits it; rolls back and rethrows when `work` throws. On SQLite the
 	/// transaction takes the write lock at its start (BEGIN IMMEDIATE), so two writers wait for each other instead
-	/// of failing with "database is locked" when they upgrade a read lock.
+	/// of failing with "database is locked" when they upgrade a read lock. Writers of this process first queue on an
+	/// in-process lock, because SQLite admits one writer at a time anyway and its busy handler would make a waiting
+	/// writer sleep in steps of up to 100 ms. A transaction started on a thread that is inside one already throws
+	/// Poco::Data::DataException at once: it would wait for itself.
 	template <class Work>
 	auto transaction(Work&& work) -> decltype(work(std::declval<Poco::Data::Session&>()));
 
@@ -62,15 +70,34 @@ private:
 	void commit(Poco::Data::Session& session);
 	void rollback(Poco::Data::Session& session) noexcept;
 
+	/// This process's turn to write on SQLite, held from before a transaction takes its session until it ends.
+	/// Does nothing on PostgreSQL.
+	class WriteTurn
+	{
+	public:
+		explicit WriteTurn(Database& database);
+		~WriteTurn();
+		WriteTurn(const WriteTurn&) = delete;
+		WriteTurn& operator=(const WriteTurn&) = delete;
+
+	private:
+		Database* _database = nullptr;
+	};
+
 	Dialect _dialect;
 	std::string _description;
 	std::chrono::milliseconds _poolWait;
+	std::chrono::milliseconds _busyTimeout;
+	std::timed_mutex _writeLock;
+	std::atomic<std::thread::id> _writer;
+	std::unique_ptr<WalCheckpointer> _checkpointer;  ///< SQLite only
 	std::unique_ptr<Poco::Data::SessionPool> _pool;
 };
 
 template <class Work>
 auto Database::transaction(Work&& work) -> decltype(work(std::declval<Poco::Data::Session&>()))
 {
+	WriteTurn turn(*this);
 	Poco::Data::Session session = this->session();
 	begin(session);
 	try

@@ -1,13 +1,12 @@
 #include "db/sqlite_statement.h"
 
-#include <mutex>
-#include <unordered_map>
-
-#include <sqlite3.h>
-
 #include <Poco/Data/DataException.h>
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/SQLite/Utility.h>
+
+#include <mutex>
+#include <sqlite3.h>
+#include <unordered_map>
 
 namespace gpucloud::db
 {
@@ -109,8 +108,8 @@ std::optional<SqliteStatement> SqliteStatement::borrow(Poco::Data::Session& sess
 
 	sqlite3_stmt* statement = nullptr;
 	int flags = cacheable ? SQLITE_PREPARE_PERSISTENT : 0;
-	if (sqlite3_prepare_v3(connection, sql.c_str(), static_cast<int>(sql.size()), flags, &statement, nullptr)
-		!= SQLITE_OK)
+	if (sqlite3_prepare_v3(connection, sql.c_str(), static_cast<int>(sql.size()), flags, &statement, nullptr) !=
+		SQLITE_OK)
 	{
 		std::string message = sqlite3_errmsg(connection);
 		sqlite3_finalize(statement);
@@ -121,15 +120,17 @@ std::optional<SqliteStatement> SqliteStatement::borrow(Poco::Data::Session& sess
 }
 
 SqliteStatement::SqliteStatement(sqlite3* connection, sqlite3_stmt* statement, bool cached)
-	: _connection(connection), _statement(statement), _cached(cached)
+	: _connection(connection)
+	, _statement(statement)
+	, _cached(cached)
 {
 }
 
 SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
-	: _connection(other._connection),
-	  _statement(other._statement),
-	  _cached(other._cached),
-	  _nextParameter(other._nextParameter)
+	: _connection(other._connection)
+	, _statement(other._statement)
+	, _cached(other._cached)
+	, _nextParameter(other._nextParameter)
 {
 	other._statement = nullptr;
 }
@@ -156,8 +157,7 @@ SqliteStatement& SqliteStatement::bind(std::int64_t value)
 SqliteStatement& SqliteStatement::bind(const std::string& value)
 {
 	if (sqlite3_bind_text(_statement, _nextParameter++, value.data(), static_cast<int>(value.size()),
-			SQLITE_TRANSIENT)
-		!= SQLITE_OK)
+						  SQLITE_TRANSIENT) != SQLITE_OK)
 		throwSqliteError(_connection, "Failed to bind a parameter of SQLite statement");
 	return *this;
 }
@@ -187,7 +187,8 @@ std::string SqliteStatement::text(int column) const
 	const unsigned char* value = sqlite3_column_text(_statement, column);
 	if (!value)
 		return std::string();
-	return std::string(reinterpret_cast<const char*>(value), static_cast<std::size_t>(sqlite3_column_bytes(_statement, column)));
+	return std::string(reinterpret_cast<const char*>(value),
+					   static_cast<std::size_t>(sqlite3_column_bytes(_statement, column)));
 }
 
 std::optional<std::int64_t> SqliteStatement::optionalInt64(int column) const

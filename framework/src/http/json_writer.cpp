@@ -1,12 +1,12 @@
 #include "http/json_writer.h"
 
-#include <cmath>
-#include <sstream>
-#include <typeinfo>
-
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Stringifier.h>
+
+#include <cmath>
+#include <sstream>
+#include <typeinfo>
 
 namespace gpucloud::http
 {

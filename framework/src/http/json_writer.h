@@ -1,11 +1,11 @@
 #pragma once
 
+#include <Poco/Dynamic/Var.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <Poco/Dynamic/Var.h>
 
 namespace gpucloud::http
 {
