@@ -17,6 +17,9 @@ namespace
 
 using billing::BillableVm;
 
+/// Up to this many VMs, statusTimelines() reads the history of each VM by its id.
+constexpr std::size_t kVmsReadOneByOne = 4;
+
 /// The columns of a BillableVm; the query joins vms v, billing_cursors c and vm_network_usage n.
 const char* const kVmColumns =
 	"SELECT v.id, v.vmid, v.user_id, v.status, v.gpu_type, v.gpu_count, v.storage_gb, v.gpu_hourly_rate_micros, "
@@ -157,36 +160,54 @@ std::map<std::string, billing::StatusTimeline> SqlBillingStore::statusTimelines(
 	}
 
 	// Changes after each VM's start, also those at or after `end`: a VM whose status changed after the period still
-	// had its earlier status during it, so its current status cannot stand for the period. The query reads the
-	// VMs' users by id range, joined to the cursors, so that it binds two values however many VMs there are.
-	std::int64_t firstUser = vms.empty() ? 0 : vms.front().userId;
-	std::int64_t lastUser = firstUser;
-	for (const BillableVm& vm : vms)
+	// had its earlier status during it, so its current status cannot stand for the period.
+	std::vector<std::string> vmIds;
+	std::vector<std::string> statuses;
+	std::vector<Poco::Int64> times;
+	if (vms.size() <= kVmsReadOneByOne)
 	{
-		firstUser = std::min(firstUser, vm.userId);
-		lastUser = std::max(lastUser, vm.userId);
+		// A few VMs, as when one is destroyed: read each VM's history by its id, because the user-range query below
+		// would also read every other VM of the user.
+		for (const BillableVm& vm : vms)
+		{
+			std::string vmId = vm.id;
+			Poco::Int64 start = starts[vm.id];
+			std::vector<std::string> vmStatuses;
+			std::vector<Poco::Int64> vmTimes;
+			session << "SELECT status, changed_at FROM vm_status_history WHERE vm_id = $1 AND changed_at > $2 "
+					   "ORDER BY changed_at, id",
+				use(vmId), use(start), into(vmStatuses), into(vmTimes), now;
+			vmIds.insert(vmIds.end(), vmStatuses.size(), vm.id);
+			statuses.insert(statuses.end(), vmStatuses.begin(), vmStatuses.end());
+			times.insert(times.end(), vmTimes.begin(), vmTimes.end());
+		}
 	}
-	std::set<std::string> changed;
-	if (!vms.empty())
+	else
 	{
-		Poco::Int64 first = firstUser;
-		Poco::Int64 last = lastUser;
-		std::vector<std::string> vmIds;
-		std::vector<std::string> statuses;
-		std::vector<Poco::Int64> times;
+		// The query reads the VMs' users by id range, joined to the cursors, so that it binds two values however many
+		// VMs there are.
+		Poco::Int64 first = vms.front().userId;
+		Poco::Int64 last = first;
+		for (const BillableVm& vm : vms)
+		{
+			first = std::min<Poco::Int64>(first, vm.userId);
+			last = std::max<Poco::Int64>(last, vm.userId);
+		}
 		session << "SELECT h.vm_id, h.status, h.changed_at FROM vms v LEFT JOIN billing_cursors c ON c.vm_id = v.id "
 				   "JOIN vm_status_history h ON h.vm_id = v.id AND h.changed_at > COALESCE(c.charged_until, v.created_at) "
 				   "WHERE v.user_id BETWEEN $1 AND $2 ORDER BY h.vm_id, h.changed_at, h.id",
 			use(first), use(last), into(vmIds), into(statuses), into(times), now;
-		for (std::size_t i = 0; i < vmIds.size(); ++i)
-		{
-			auto start = starts.find(vmIds[i]);
-			if (start == starts.end() || times[i] <= start->second)
-				continue;
-			changed.insert(vmIds[i]);
-			if (times[i] < end)
-				timelines[vmIds[i]].changes.push_back(billing::StatusChange{times[i], statuses[i]});
-		}
+	}
+
+	std::set<std::string> changed;
+	for (std::size_t i = 0; i < vmIds.size(); ++i)
+	{
+		auto start = starts.find(vmIds[i]);
+		if (start == starts.end() || times[i] <= start->second)
+			continue;
+		changed.insert(vmIds[i]);
+		if (times[i] < end)
+			timelines[vmIds[i]].changes.push_back(billing::StatusChange{times[i], statuses[i]});
 	}
 
 	for (const std::string& vmId : changed)

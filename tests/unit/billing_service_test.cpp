@@ -42,6 +42,7 @@ class BillingServiceTest : public CppUnit::TestFixture
 	CPPUNIT_TEST(depositPaysBeforeBalance);
 	CPPUNIT_TEST(earlyDestroyChargesFee);
 	CPPUNIT_TEST(destroyChargesUpToDestroyTime);
+	CPPUNIT_TEST(destroyChargesStopAsStorageOnly);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
@@ -178,6 +179,26 @@ public:
 		_fixture->database().transaction(
 			[&](Poco::Data::Session& session) { _service->settleDestroyedVm(session, vm, destroyedAt); });
 		CPPUNIT_ASSERT_EQUAL(settled, _fixture->balance(user));
+	}
+
+	void destroyChargesStopAsStorageOnly()
+	{
+		std::int64_t user = _fixture->addUser(100000000);
+		TestVm spec;
+		spec.createdAt = kStart;
+		std::string vm = _fixture->addVm(user, spec);
+		billing::Meter meter(_fixture->database(), _fixture->store(), nullptr, nullptr, {});
+		meter.charge(kStart + 60);
+
+		// GPU time ends at the stop (90 s in all) and storage at the destroy (150 s).
+		_fixture->setStatus(vm, "stopped", kStart + 90);
+		_fixture->setStatus(vm, "destroyed", kStart + 150);
+		_fixture->database().transaction(
+			[&](Poco::Data::Session& session) { _service->settleDestroyedVm(session, vm, kStart + 150); });
+
+		util::Micros expected = util::mulDiv(spec.gpuHourlyRate, 90, 3600) + util::mulDiv(spec.storageHourlyRate, 150, 3600);
+		CPPUNIT_ASSERT_EQUAL(expected, _fixture->usageTotal(vm));
+		CPPUNIT_ASSERT_EQUAL(std::int64_t(150), _fixture->coveredSeconds(vm));
 	}
 
 	void destroyChargesUpToDestroyTime()
