@@ -227,6 +227,16 @@ bool hasPending(Poco::Data::Session& session, const std::string& vmId)
 	return count > 0;
 }
 
+bool activeSince(Poco::Data::Session& session, const std::string& vmId, std::int64_t since)
+{
+	std::string vm = vmId;
+	Poco::Int64 from = since;
+	Poco::Int64 count = 0;
+	session << "SELECT COUNT(*) FROM jobs WHERE vm_id = $1 AND (state IN ('queued', 'running') OR updated_at >= $2)",
+		use(vm), use(from), into(count), now;
+	return count > 0;
+}
+
 bool anyPending(Poco::Data::Session& session, const std::vector<std::string>& jobIds)
 {
 	for (const std::string& jobId : jobIds)

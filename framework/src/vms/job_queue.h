@@ -57,6 +57,9 @@ std::size_t cancelQueued(Poco::Data::Session& session, const std::string& vmId, 
 /// Returns true when the VM has a queued or running job.
 bool hasPending(Poco::Data::Session& session, const std::string& vmId);
 
+/// Returns true when the VM has a queued or running job, or a job that changed at or after `since` (Unix seconds).
+bool activeSince(Poco::Data::Session& session, const std::string& vmId, std::int64_t since);
+
 /// Returns true when one of `jobIds` is still queued or running.
 bool anyPending(Poco::Data::Session& session, const std::vector<std::string>& jobIds);
 

@@ -110,6 +110,19 @@ void Reconciler::reconcile()
 void Reconciler::reconcileBackend(const plugin::BackendInstance& instance, std::uint64_t& unowned,
 	std::uint64_t& doubled)
 {
+	// The records come before the listing: a change that a job makes after this read shows in the listing, and
+	// the job's row tells each correction below to leave that VM for the next pass.
+	std::int64_t passStarted = db::unixNow();
+	std::vector<VmRecord> vms;
+	{
+		Poco::Data::Session session = _database.session();
+		for (VmRecord& vm : repository::listInStates(session, kObservedStates))
+		{
+			if (vm.backend == instance.name && !vm.jobPending)
+				vms.push_back(std::move(vm));
+		}
+	}
+
 	std::vector<sdk::VmStatus> statuses;
 	std::string unreachable;
 	try
@@ -146,38 +159,8 @@ void Reconciler::reconcileBackend(const plugin::BackendInstance& instance, std::
 		}
 	}
 
-	std::vector<VmRecord> vms;
-	std::set<std::string> known;
-	{
-		Poco::Data::Session session = _database.session();
-		for (VmRecord& vm : repository::listInStates(session, kObservedStates))
-		{
-			if (vm.backend == instance.name && !job_queue::hasPending(session, vm.id))
-				vms.push_back(std::move(vm));
-		}
-		std::vector<std::string> ids;
-		std::string backend = instance.name;
-		session << "SELECT id FROM vms WHERE backend = $1 AND status <> 'destroyed'",
-			Poco::Data::Keywords::use(backend), Poco::Data::Keywords::into(ids), Poco::Data::Keywords::now;
-		known.insert(ids.begin(), ids.end());
-		std::vector<std::string> pending;
-		session << "SELECT vm_id FROM jobs WHERE state IN ('queued', 'running')", Poco::Data::Keywords::into(pending),
-			Poco::Data::Keywords::now;
-		known.insert(pending.begin(), pending.end());
-	}
-
 	if (unreachable.empty())
-	{
-		for (const sdk::VmStatus& status : statuses)
-		{
-			if (status.vmId.empty() || known.count(status.vmId) == 0)
-			{
-				++unowned;
-				reportOnce("unowned:" + instance.name + ":" + status.backendId, "Backend '" + instance.name
-					+ "' has VM '" + status.backendId + "' on node '" + status.node + "', which no VM record owns");
-			}
-		}
-	}
+		countUnowned(instance, statuses, unowned);
 
 	std::shared_ptr<const catalogue::InventorySnapshot> snapshot = _inventory ? _inventory->snapshot() : nullptr;
 	for (const VmRecord& vm : vms)
@@ -191,7 +174,7 @@ void Reconciler::reconcileBackend(const plugin::BackendInstance& instance, std::
 		auto seen = byVmId.find(vm.id);
 		try
 		{
-			checkVm(vm, seen == byVmId.end() ? nullptr : seen->second, reason);
+			checkVm(vm, seen == byVmId.end() ? nullptr : seen->second, reason, passStarted);
 		}
 		catch (const std::exception& error)
 		{
@@ -200,22 +183,53 @@ void Reconciler::reconcileBackend(const plugin::BackendInstance& instance, std::
 	}
 }
 
-void Reconciler::checkVm(const VmRecord& vm, const sdk::VmStatus* seen, const std::string& missingReason)
+void Reconciler::countUnowned(const plugin::BackendInstance& instance, const std::vector<sdk::VmStatus>& statuses,
+	std::uint64_t& unowned)
+{
+	// Read after the listing, so that a VM whose record was inserted meanwhile counts as owned.
+	std::set<std::string> known;
+	{
+		Poco::Data::Session session = _database.session();
+		std::vector<std::string> ids;
+		std::string backend = instance.name;
+		session << "SELECT id FROM vms WHERE backend = $1 AND status <> 'destroyed'",
+			Poco::Data::Keywords::use(backend), Poco::Data::Keywords::into(ids), Poco::Data::Keywords::now;
+		known.insert(ids.begin(), ids.end());
+		std::vector<std::string> pending;
+		session << "SELECT vm_id FROM jobs WHERE state IN ('queued', 'running')", Poco::Data::Keywords::into(pending),
+			Poco::Data::Keywords::now;
+		known.insert(pending.begin(), pending.end());
+	}
+	for (const sdk::VmStatus& status : statuses)
+	{
+		if (status.vmId.empty() || known.count(status.vmId) == 0)
+		{
+			++unowned;
+			reportOnce("unowned:" + instance.name + ":" + status.backendId, "Backend '" + instance.name
+				+ "' has VM '" + status.backendId + "' on node '" + status.node + "', which no VM record owns");
+		}
+	}
+}
+
+void Reconciler::checkVm(const VmRecord& vm, const sdk::VmStatus* seen, const std::string& missingReason,
+	std::int64_t passStarted)
 {
 	if (!seen)
 	{
-		markMissing(vm, missingReason);
+		markMissing(vm, missingReason, passStarted);
 		return;
 	}
-	applyPowerState(vm, *seen);
+	applyPowerState(vm, *seen, passStarted);
 }
 
-void Reconciler::markMissing(const VmRecord& vm, const std::string& reason)
+void Reconciler::markMissing(const VmRecord& vm, const std::string& reason, std::int64_t passStarted)
 {
 	std::int64_t now = db::unixNow();
 	if (vm.status != VmState::Offline)
 	{
 		bool moved = _database.transaction([&](Poco::Data::Session& session) {
+			if (job_queue::activeSince(session, vm.id, passStarted))
+				return false;
 			return repository::transition(session, vm.id, {vm.status}, VmState::Offline, reason, now);
 		});
 		if (moved)
@@ -228,6 +242,8 @@ void Reconciler::markMissing(const VmRecord& vm, const std::string& reason)
 	}
 
 	bool failed = _database.transaction([&](Poco::Data::Session& session) {
+		if (job_queue::activeSince(session, vm.id, passStarted))
+			return false;
 		if (now - repository::lastStatusChange(session, vm.id) < _settings.offlineGrace.count())
 			return false;
 		std::string why = "The VM was offline for more than " + std::to_string(_settings.offlineGrace.count())
@@ -246,7 +262,7 @@ void Reconciler::markMissing(const VmRecord& vm, const std::string& reason)
 	}
 }
 
-void Reconciler::applyPowerState(const VmRecord& vm, const sdk::VmStatus& seen)
+void Reconciler::applyPowerState(const VmRecord& vm, const sdk::VmStatus& seen, std::int64_t passStarted)
 {
 	std::int64_t now = db::unixNow();
 	bool running = seen.power == sdk::PowerState::Running;
@@ -258,12 +274,17 @@ void Reconciler::applyPowerState(const VmRecord& vm, const sdk::VmStatus& seen)
 	if ((vm.status == VmState::Running || vm.status == VmState::Offline) && stopped)
 	{
 		std::string reason = vm.status == VmState::Offline ? "" : "The VM was powered off outside the server";
-		_database.transaction([&](Poco::Data::Session& session) {
+		bool moved = _database.transaction([&](Poco::Data::Session& session) {
+			if (job_queue::activeSince(session, vm.id, passStarted))
+				return false;
 			if (!repository::transition(session, vm.id, {vm.status}, VmState::Stopped, reason, now))
-				return;
+				return false;
 			repository::release(session, vm.id);
 			repository::setIpAddress(session, vm.id, std::nullopt, now);
+			return true;
 		});
+		if (!moved)
+			return;
 		if (_allocations)
 			_allocations->invalidate();
 		std::lock_guard<std::mutex> lock(_mutex);
@@ -276,7 +297,13 @@ void Reconciler::applyPowerState(const VmRecord& vm, const sdk::VmStatus& seen)
 	{
 		bool holds = vm.status == VmState::Offline;
 		std::vector<std::string> gpus = seen.gpuAddresses.empty() ? vm.gpuAddresses : seen.gpuAddresses;
+		bool changed = false;
 		bool moved = _database.transaction([&](Poco::Data::Session& session) {
+			if (job_queue::activeSince(session, vm.id, passStarted))
+			{
+				changed = true;
+				return false;
+			}
 			if (!holds && !gpu_allocator::firstTaken(session, vm.node, gpus).empty())
 				return false;
 			std::string reason = holds ? "" : "The VM was started outside the server";
@@ -290,6 +317,8 @@ void Reconciler::applyPowerState(const VmRecord& vm, const sdk::VmStatus& seen)
 			repository::setIpAddress(session, vm.id, ip, now);
 			return true;
 		});
+		if (changed)
+			return;
 		if (!moved)
 		{
 			reportOnce("conflict:" + vm.id, "VM '" + vm.id + "' runs on node '" + vm.node

@@ -60,9 +60,13 @@ public:
 private:
 	void run();
 	void reconcileBackend(const plugin::BackendInstance& instance, std::uint64_t& unowned, std::uint64_t& doubled);
-	void checkVm(const VmRecord& vm, const sdk::VmStatus* seen, const std::string& missingReason);
-	void markMissing(const VmRecord& vm, const std::string& reason);
-	void applyPowerState(const VmRecord& vm, const sdk::VmStatus& seen);
+	void countUnowned(const plugin::BackendInstance& instance, const std::vector<sdk::VmStatus>& statuses,
+		std::uint64_t& unowned);
+	// Each correction leaves the VM alone when one of its jobs is pending or changed since `passStarted`.
+	void checkVm(const VmRecord& vm, const sdk::VmStatus* seen, const std::string& missingReason,
+		std::int64_t passStarted);
+	void markMissing(const VmRecord& vm, const std::string& reason, std::int64_t passStarted);
+	void applyPowerState(const VmRecord& vm, const sdk::VmStatus& seen, std::int64_t passStarted);
 	void restartInterrupted();
 	void reportOnce(const std::string& key, const std::string& message);
 
