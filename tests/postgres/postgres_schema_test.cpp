@@ -4,6 +4,7 @@
 #include "db/migrator.h"
 #include "postgres_fixture.h"
 #include "support/http_client.h"
+#include "support/vm_status_counts_check.h"
 #include "support/test_server.h"
 
 using namespace gpucloud;
@@ -14,6 +15,7 @@ class PostgresSchemaTest : public CppUnit::TestFixture
 	CPPUNIT_TEST_SUITE(PostgresSchemaTest);
 	CPPUNIT_TEST(migrationsApply);
 	CPPUNIT_TEST(migrationsIdempotent);
+	CPPUNIT_TEST(vmStatusCountsFollowWrites);
 	CPPUNIT_TEST(transactionRollsBack);
 	CPPUNIT_TEST(serverRunsOnPostgres);
 	CPPUNIT_TEST_SUITE_END();
@@ -33,6 +35,14 @@ public:
 		db::Database database(testing::postgresSettings(), ".");
 		db::Migrator(database).migrate();
 		CPPUNIT_ASSERT_EQUAL(0, db::Migrator(database).migrate());
+	}
+
+	void vmStatusCountsFollowWrites()
+	{
+		db::Database database(testing::postgresSettings(), ".");
+		db::Migrator(database).migrate();
+		std::string mismatch = testing::vmStatusCountsMismatch(database);
+		CPPUNIT_ASSERT_MESSAGE(mismatch, mismatch.empty());
 	}
 
 	void transactionRollsBack()

@@ -3,6 +3,7 @@
 #include "db/database.h"
 #include "db/migrator.h"
 #include "support/temp_dir.h"
+#include "support/vm_status_counts_check.h"
 
 using namespace gpucloud;
 using namespace Poco::Data::Keywords;
@@ -11,23 +12,59 @@ class MigratorTest : public CppUnit::TestFixture
 {
 	CPPUNIT_TEST_SUITE(MigratorTest);
 	CPPUNIT_TEST(statementsSplitAndSubstituted);
+	CPPUNIT_TEST(indentedSemicolonContinuesStatement);
+	CPPUNIT_TEST(engineSectionsSelectStatements);
+	CPPUNIT_TEST(unknownEngineRejected);
 	CPPUNIT_TEST(appliesPendingOnly);
 	CPPUNIT_TEST(failedMigrationRolledBack);
 	CPPUNIT_TEST(newerDatabaseRejected);
 	CPPUNIT_TEST(embeddedMigrationsApply);
+	CPPUNIT_TEST(vmStatusCountsFollowWrites);
 	CPPUNIT_TEST(transactionRollsBack);
 	CPPUNIT_TEST_SUITE_END();
 
 public:
 	void statementsSplitAndSubstituted()
 	{
-		std::string sql = "-- users\nCREATE TABLE a (id {{id_pk}}, data {{blob}});\nCREATE INDEX a_data\n  ON a (data);\n";
+		std::string sql = "-- users\nCREATE TABLE a (id {{id_pk}}, data {{blob}});\nCREATE INDEX a_data\nON a (data);\n";
 		auto sqlite = db::Migrator::statements(sql, db::Dialect::SQLite);
 		CPPUNIT_ASSERT_EQUAL(std::size_t(2), sqlite.size());
 		CPPUNIT_ASSERT_EQUAL(std::string("CREATE TABLE a (id INTEGER PRIMARY KEY AUTOINCREMENT, data BLOB)"), sqlite[0]);
 		auto postgres = db::Migrator::statements(sql, db::Dialect::PostgreSQL);
 		CPPUNIT_ASSERT_EQUAL(std::string("CREATE TABLE a (id BIGSERIAL PRIMARY KEY, data BYTEA)"), postgres[0]);
-		CPPUNIT_ASSERT_EQUAL(std::string("CREATE INDEX a_data\n  ON a (data)"), postgres[1]);
+		CPPUNIT_ASSERT_EQUAL(std::string("CREATE INDEX a_data\nON a (data)"), postgres[1]);
+	}
+
+	void indentedSemicolonContinuesStatement()
+	{
+		std::string sql = "CREATE TRIGGER t AFTER INSERT ON a\nBEGIN\n\tINSERT INTO b VALUES (1);\n\tINSERT INTO b VALUES (2);\n"
+						  "END;\nCREATE TABLE c (x INTEGER);\n";
+		auto statements = db::Migrator::statements(sql, db::Dialect::SQLite);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(2), statements.size());
+		CPPUNIT_ASSERT_EQUAL(
+			std::string("CREATE TRIGGER t AFTER INSERT ON a\nBEGIN\n\tINSERT INTO b VALUES (1);\n\tINSERT INTO b VALUES (2);\nEND"),
+			statements[0]);
+		CPPUNIT_ASSERT_EQUAL(std::string("CREATE TABLE c (x INTEGER)"), statements[1]);
+	}
+
+	void engineSectionsSelectStatements()
+	{
+		std::string sql = "CREATE TABLE shared (x INTEGER);\n-- engine: sqlite\nCREATE TABLE lite (x INTEGER);\n"
+						  "-- engine: postgresql\nCREATE TABLE pg (x INTEGER);\n-- engine: any\nCREATE TABLE last (x INTEGER);\n";
+		auto sqlite = db::Migrator::statements(sql, db::Dialect::SQLite);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(3), sqlite.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("CREATE TABLE lite (x INTEGER)"), sqlite[1]);
+		CPPUNIT_ASSERT_EQUAL(std::string("CREATE TABLE last (x INTEGER)"), sqlite[2]);
+		auto postgres = db::Migrator::statements(sql, db::Dialect::PostgreSQL);
+		CPPUNIT_ASSERT_EQUAL(std::size_t(3), postgres.size());
+		CPPUNIT_ASSERT_EQUAL(std::string("CREATE TABLE shared (x INTEGER)"), postgres[0]);
+		CPPUNIT_ASSERT_EQUAL(std::string("CREATE TABLE pg (x INTEGER)"), postgres[1]);
+	}
+
+	void unknownEngineRejected()
+	{
+		std::string sql = "-- engine: mysql\nCREATE TABLE a (x INTEGER);\n";
+		CPPUNIT_ASSERT_THROW(db::Migrator::statements(sql, db::Dialect::SQLite), std::runtime_error);
 	}
 
 	void appliesPendingOnly()
@@ -65,6 +102,15 @@ public:
 		db::Migrator(database, two).migrate();
 		std::vector<db::Migration> one = {two[0]};
 		CPPUNIT_ASSERT_THROW(db::Migrator(database, one).migrate(), std::runtime_error);
+	}
+
+	void vmStatusCountsFollowWrites()
+	{
+		testing::TempDir directory;
+		db::Database database(sqlite(), directory.path().string());
+		db::Migrator(database).migrate();
+		std::string mismatch = testing::vmStatusCountsMismatch(database);
+		CPPUNIT_ASSERT_MESSAGE(mismatch, mismatch.empty());
 	}
 
 	void embeddedMigrationsApply()

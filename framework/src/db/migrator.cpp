@@ -13,6 +13,9 @@ namespace gpucloud::db
 namespace
 {
 
+/// The comment that starts a section of statements for one engine ("sqlite", "postgresql" or "any").
+const char* const kEngineMarker = "-- engine:";
+
 // An arbitrary constant that names the migration lock among PostgreSQL advisory locks.
 constexpr long kMigrationLockId = 7301452911;
 
@@ -38,20 +41,30 @@ std::vector<std::string> Migrator::statements(const std::string& sql, Dialect di
 
 	std::vector<std::string> result;
 	std::string current;
+	bool included = true;  // false inside an "-- engine:" section of the other engine
 	std::size_t start = 0;
 	while (start < text.size())
 	{
 		std::size_t end = text.find('\n', start);
 		if (end == std::string::npos)
 			end = text.size();
-		std::string line = text.substr(start, end - start);
+		std::string line = Poco::trimRight(text.substr(start, end - start));
 		start = end + 1;
 
-		std::string trimmed = Poco::trimRight(line);
-		if (Poco::trimLeft(trimmed).rfind("--", 0) == 0)
+		std::string content = Poco::trimLeft(line);
+		if (content.rfind(kEngineMarker, 0) == 0)
+		{
+			std::string engine = Poco::trim(content.substr(std::string(kEngineMarker).size()));
+			if (engine != "any" && engine != "sqlite" && engine != "postgresql")
+				throw std::runtime_error("Unknown engine '" + engine + "' in migration line: " + content);
+			included = engine == "any" || engine == (dialect == Dialect::SQLite ? "sqlite" : "postgresql");
 			continue;
-		current += trimmed + "\n";
-		if (!trimmed.empty() && trimmed.back() == ';')
+		}
+		if (!included || content.rfind("--", 0) == 0)
+			continue;
+		current += line + "\n";
+		bool indented = !line.empty() && (line.front() == ' ' || line.front() == '\t');
+		if (!indented && !line.empty() && line.back() == ';')
 		{
 			current = Poco::trim(current);
 			current.pop_back();

@@ -14,7 +14,10 @@ namespace gpucloud::db
 ///
 /// Migration SQL is shared by both engines; these placeholders are replaced per engine:
 /// `{{id_pk}}` an auto-incrementing 64-bit primary key, `{{blob}}` a binary column.
-/// Statements are separated by a semicolon at the end of a line.
+/// A statement ends at a line that starts in the first column and ends with a semicolon, so the indented
+/// statements inside a trigger or function body stay part of it. A comment line `-- engine: sqlite` or
+/// `-- engine: postgresql` starts a section whose statements run on that engine only. `-- engine: any`, which is
+/// also how a file starts, runs the statements that follow on both.
 class Migrator
 {
 public:

@@ -110,8 +110,8 @@ void Reconciler::reconcile()
 void Reconciler::reconcileBackend(const plugin::BackendInstance& instance, std::uint64_t& unowned,
 	std::uint64_t& doubled)
 {
-	// The records come before the listing: a change that a job makes after this read shows in the listing, and
-	// the job's row tells each correction below to leave that VM for the next pass.
+	// The records are read before the listing. A job that changes a VM after this read also changes its row in
+	// jobs, so each correction below leaves that VM for the next pass.
 	std::int64_t passStarted = db::unixNow();
 	std::vector<VmRecord> vms;
 	{

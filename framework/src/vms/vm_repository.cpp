@@ -177,7 +177,7 @@ void insertHistory(Poco::Data::Session& session, const std::string& vmId, const 
 		use(state), use(why), use(at), now;
 }
 
-/// Runs a `SELECT COUNT(*)` with the parameters `bind` adds.
+/// Runs a query of one integer, such as a count, with the parameters `bind` adds.
 template <class Bind>
 std::int64_t selectCount(Poco::Data::Session& session, const std::string& sql, Bind&& bind)
 {
@@ -286,7 +286,9 @@ std::vector<VmRecord> list(Poco::Data::Session& session, const VmListFilter& fil
 			addParameter(statement, status);
 	};
 
-	total = selectCount(session, "SELECT COUNT(*) FROM vms " + where, bindFilters);
+	// vm_status_counts has the user_id and status columns that the conditions name, and a row per user and status.
+	total = selectCount(session, "SELECT CAST(COALESCE(SUM(vm_count), 0) AS BIGINT) FROM vm_status_counts " + where,
+		bindFilters);
 
 	Poco::Int64 limit = filter.limit;
 	Poco::Int64 offset = filter.offset;
@@ -316,8 +318,9 @@ std::int64_t countActive(Poco::Data::Session& session, std::int64_t userId)
 {
 	Poco::Int64 user = userId;
 	Poco::Int64 count = 0;
-	session << "SELECT COUNT(*) FROM vms WHERE user_id = $1 AND status NOT IN ('destroyed', 'failed')", use(user),
-		into(count), now;
+	session << "SELECT CAST(COALESCE(SUM(vm_count), 0) AS BIGINT) FROM vm_status_counts WHERE user_id = $1 "
+			   "AND status NOT IN ('destroyed', 'failed')",
+		use(user), into(count), now;
 	return count;
 }
 
