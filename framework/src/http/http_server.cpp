@@ -126,13 +126,12 @@ public:
 			response = errorResponse(std::current_exception(), requestId, serverFault);
 		}
 
-		send(serverResponse, request, response, requestId);
+		send(serverResponse, response, requestId);
 		logAccess(serverRequest, request, response, started);
 	}
 
 private:
-	void send(Poco::Net::HTTPServerResponse& serverResponse, const Request& request, const Response& response,
-		const std::string& requestId)
+	void send(Poco::Net::HTTPServerResponse& serverResponse, const Response& response, const std::string& requestId)
 	{
 		serverResponse.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status));
 		serverResponse.set("X-Request-Id", requestId);
@@ -146,10 +145,9 @@ private:
 		}
 		if (!response.contentType.empty())
 			serverResponse.setContentType(response.contentType);
-		serverResponse.setContentLength64(static_cast<Poco::Int64>(response.body.size()));
-		std::ostream& out = serverResponse.send();
-		if (request.method != "HEAD")
-			out.write(response.body.data(), static_cast<std::streamsize>(response.body.size()));
+		// sendBuffer() writes the header and the body (none for HEAD) through one buffered stream, so a response of
+		// up to 4 KiB leaves in one send(2) instead of one for the header and one for the body.
+		serverResponse.sendBuffer(response.body.data(), response.body.size());
 	}
 
 	void logAccess(const Poco::Net::HTTPServerRequest& serverRequest, const Request& request, const Response& response,
