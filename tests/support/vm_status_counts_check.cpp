@@ -79,6 +79,8 @@ std::string vmStatusCountsMismatch(db::Database& database)
 		session << "UPDATE vms SET status = 'running' WHERE id = 'count-1'", now;  // no change
 		session << "UPDATE vms SET status_reason = 'label only' WHERE id = 'count-2'", now;
 		session << "UPDATE vms SET status = 'destroyed', user_id = 902 WHERE id = 'count-2'", now;
+		// To a status that sorts before the old one, which PostgreSQL's trigger handles in its own order.
+		session << "UPDATE vms SET status = 'failed' WHERE id = 'count-3'", now;
 	});
 	mismatch = compare(database, "updates");
 	if (!mismatch.empty())

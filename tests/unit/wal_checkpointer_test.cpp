@@ -35,6 +35,7 @@ public:
 		std::atomic<int> checkpoints{0};
 		db::WalCheckpointer checkpointer([&] { ++checkpoints; }, std::chrono::hours(1));
 		checkpointer.attach(_connection);
+		checkpointer.start();
 		// 1,200 pages of 4 KiB in one commit: more than the 1,000 pages that wake the thread.
 		execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1200) INSERT INTO blobs "
 				"(data) SELECT zeroblob(4000) FROM n");
@@ -54,6 +55,7 @@ public:
 		auto started = std::chrono::steady_clock::now();
 		db::WalCheckpointer checkpointer([&] { ++checkpoints; }, std::chrono::milliseconds(300));
 		checkpointer.attach(_connection);
+		checkpointer.start();
 		execute("INSERT INTO blobs (data) VALUES (zeroblob(10))");
 		CPPUNIT_ASSERT(waitFor([&] { return checkpoints.load() > 0; }));
 		CPPUNIT_ASSERT(std::chrono::steady_clock::now() - started >= std::chrono::milliseconds(250));
@@ -71,6 +73,7 @@ public:
 				throw std::runtime_error("disk I/O error");
 			},
 			std::chrono::milliseconds(20));
+		checkpointer.start();
 		CPPUNIT_ASSERT(waitFor([&] { return attempts.load() >= 3; }));
 	}
 

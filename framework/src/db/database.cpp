@@ -47,9 +47,12 @@ int waitWhileBusy(void* timeout, int attempt)
 class SqliteSessionPool : public Poco::Data::SessionPool
 {
 public:
-	SqliteSessionPool(const std::string& path, int minSessions, int maxSessions, std::chrono::milliseconds busyTimeout,
+	// The pool gets maxSessions as its minimum too, so that it never closes an idle connection. Poco closes SQLite
+	// connections with sqlite3_close_v2, which leaves a connection with cached statements half open until they are
+	// finalized, and only close() finalizes them.
+	SqliteSessionPool(const std::string& path, int maxSessions, std::chrono::milliseconds busyTimeout,
 		WalCheckpointer& checkpointer)
-		: Poco::Data::SessionPool("SQLite", path, minSessions, maxSessions, 60),
+		: Poco::Data::SessionPool("SQLite", path, maxSessions, maxSessions, 60),
 		  _busyTimeout(busyTimeout),
 		  _checkpointer(checkpointer)
 	{
@@ -149,8 +152,8 @@ Database::Database(const config::DatabaseSettings& settings, const std::string& 
 			session << "PRAGMA wal_checkpoint(PASSIVE)", now;
 		},
 		std::chrono::seconds(1));
-	_pool = std::make_unique<SqliteSessionPool>(path.string(), settings.poolMin, settings.poolMax, settings.busyTimeout,
-		*_checkpointer);
+	_pool = std::make_unique<SqliteSessionPool>(path.string(), settings.poolMax, settings.busyTimeout, *_checkpointer);
+	_checkpointer->start();
 }
 
 Database::~Database()
@@ -252,9 +255,11 @@ void Database::close()
 		_checkpointer->stop();
 	if (_pool)
 	{
+		// The connections close first, so no borrower can add statements afterwards. A connection with cached
+		// statements stays allocated until forgetCachedStatements() finalizes them, and SQLite frees it then.
+		_pool->shutdown();
 		if (auto* sqlite = dynamic_cast<SqliteSessionPool*>(_pool.get()))
 			sqlite->forgetCachedStatements();
-		_pool->shutdown();
 		_pool.reset();
 	}
 	_checkpointer.reset();

@@ -51,8 +51,8 @@ public:
 	/// transaction takes the write lock at its start (BEGIN IMMEDIATE), so two writers wait for each other instead
 	/// of failing with "database is locked" when they upgrade a read lock. Writers of this process first queue on an
 	/// in-process lock, because SQLite admits one writer at a time anyway and its busy handler would make a waiting
-	/// writer sleep in steps of up to 100 ms. A transaction started on a thread that is inside one already throws
-	/// Poco::Data::DataException at once: it would wait for itself.
+	/// writer sleep in steps of up to 100 ms. On SQLite, a transaction started on a thread that is inside one
+	/// already throws Poco::Data::DataException at once, because it would wait for itself.
 	template <class Work>
 	auto transaction(Work&& work) -> decltype(work(std::declval<Poco::Data::Session&>()));
 

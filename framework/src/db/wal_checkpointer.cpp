@@ -19,8 +19,14 @@ constexpr int kCheckpointPages = 1000;
 WalCheckpointer::WalCheckpointer(std::function<void()> checkpoint, std::chrono::milliseconds interval)
 	: _checkpoint(std::move(checkpoint))
 	, _interval(interval)
-	, _thread([this] { run(); })
 {
+}
+
+void WalCheckpointer::start()
+{
+	std::lock_guard<std::mutex> lock(_mutex);
+	if (!_thread.joinable() && !_stopping)
+		_thread = std::thread([this] { run(); });
 }
 
 WalCheckpointer::~WalCheckpointer()

@@ -21,7 +21,8 @@ namespace gpucloud::db
 class WalCheckpointer
 {
 public:
-	/// Starts the thread. `checkpoint` runs one checkpoint and may throw; the thread logs the error and goes on.
+	/// Prepares a checkpointer; start() starts its thread. `checkpoint` runs one checkpoint and may throw, and the
+	/// thread then logs the error and goes on.
 	WalCheckpointer(std::function<void()> checkpoint, std::chrono::milliseconds interval);
 	~WalCheckpointer();
 
@@ -31,6 +32,9 @@ public:
 	/// Makes commits on `connection` wake the thread once the log has 1,000 pages, instead of checkpointing there.
 	/// The connection must be closed before this object is destroyed.
 	void attach(sqlite3* connection);
+
+	/// Starts the thread, once whatever `checkpoint` uses is ready.
+	void start();
 
 	/// Stops and joins the thread; commits after it no longer wake anything. Called before the connections close.
 	void stop();

@@ -146,7 +146,8 @@ private:
 		if (!response.contentType.empty())
 			serverResponse.setContentType(response.contentType);
 		// sendBuffer() writes the header and the body (none for HEAD) through one buffered stream, so a response of
-		// up to 4 KiB leaves in one send(2) instead of one for the header and one for the body.
+		// up to 4 KiB leaves in one send(2) instead of one for the header and one for the body. Its length is an int,
+		// which limits a body to 2 GiB; the JSON bodies built here are far smaller.
 		serverResponse.sendBuffer(response.body.data(), response.body.size());
 	}
 

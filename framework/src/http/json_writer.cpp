@@ -122,6 +122,8 @@ void appendJson(const Poco::Dynamic::Var& value, std::string& out)
 		appendNumber(value, value.extract<float>(), out);
 	else if (value.isInteger())
 		out += value.convert<std::string>();
+	else if (value.isString() || value.isDate() || value.isDateTime() || value.isTime())
+		appendString(value.convert<std::string>(), out);
 	else
 	{
 		std::ostringstream text;

@@ -18,6 +18,9 @@ Poco::Logger& logger()
 	return instance;
 }
 
+/// How far the clocks of servers that share a database may differ, in seconds.
+constexpr std::int64_t kServerClockSkewSeconds = 10;
+
 const std::vector<VmState> kObservedStates = {VmState::Running, VmState::Stopped, VmState::Interrupted,
 	VmState::Offline};
 
@@ -111,8 +114,9 @@ void Reconciler::reconcileBackend(const plugin::BackendInstance& instance, std::
 	std::uint64_t& doubled)
 {
 	// The records are read before the listing. A job that changes a VM after this read also changes its row in
-	// jobs, so each correction below leaves that VM for the next pass.
-	std::int64_t passStarted = db::unixNow();
+	// jobs, so each correction below leaves that VM for the next pass. Jobs may run on other servers, so the pass
+	// counts as started earlier by an allowance for their clocks.
+	std::int64_t passStarted = db::unixNow() - kServerClockSkewSeconds;
 	std::vector<VmRecord> vms;
 	{
 		Poco::Data::Session session = _database.session();
