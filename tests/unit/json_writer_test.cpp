@@ -1,5 +1,6 @@
 #include "http/json_writer.h"
 
+#include <Poco/DateTime.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -145,6 +146,7 @@ private:
 		object->set("unsigned", std::uint64_t(18446744073709551615ULL));
 		object->set("int", 7);
 		object->set("letter", 'x');
+		object->set("when", Poco::DateTime(2020, 1, 2, 3, 4, 5));
 		object->set("yes", true);
 		object->set("no", false);
 		object->set("nothing", Poco::Dynamic::Var());
