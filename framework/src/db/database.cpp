@@ -146,12 +146,7 @@ Database::Database(const config::DatabaseSettings& settings, const std::string& 
 	if (path.has_parent_path())
 		std::filesystem::create_directories(path.parent_path());
 	_description = "sqlite " + std::filesystem::absolute(path).lexically_normal().string();
-	_checkpointer = std::make_unique<WalCheckpointer>(
-		[this] {
-			Poco::Data::Session session = this->session();
-			session << "PRAGMA wal_checkpoint(PASSIVE)", now;
-		},
-		std::chrono::seconds(1));
+	_checkpointer = std::make_unique<WalCheckpointer>([this] { checkpoint(); }, std::chrono::seconds(1));
 	_pool = std::make_unique<SqliteSessionPool>(path.string(), settings.poolMax, settings.busyTimeout, *_checkpointer);
 	_checkpointer->start();
 }
@@ -228,6 +223,36 @@ void Database::rollback(Poco::Data::Session& session) noexcept
 	{
 		// The transaction is already gone when the failure was a lost connection; the pool discards that session.
 	}
+}
+
+int Database::checkpointOnce(Poco::Data::Session& session)
+{
+	// SQLite runs one checkpoint at a time and returns SQLITE_BUSY to a second, so passes of this process queue.
+	std::lock_guard<std::mutex> lock(_checkpointMutex);
+	sqlite3* connection = Poco::Data::SQLite::Utility::dbHandle(session);
+	int logFrames = 0;
+	int copiedFrames = 0;
+	int result = sqlite3_wal_checkpoint_v2(connection, nullptr, SQLITE_CHECKPOINT_PASSIVE, &logFrames, &copiedFrames);
+	if (result != SQLITE_OK && result != SQLITE_BUSY)
+		throw Poco::Data::DataException("WAL checkpoint failed", sqlite3_errmsg(connection));
+	return logFrames;
+}
+
+void Database::checkpoint()
+{
+	Poco::Data::Session session = this->session();
+	// SQLite starts the log over only when a write transaction begins after a complete checkpoint. Under steady
+	// writes the next transaction has always begun before this thread's checkpoint ends, so the log would grow
+	// without bound. Once it is long, the next writer of this process completes the checkpoint in its turn, before
+	// its BEGIN, and so starts the log over.
+	if (checkpointOnce(session) >= kRestartLogFrames)
+		_restartWanted.store(true);
+}
+
+void Database::restartLogIfWanted(Poco::Data::Session& session)
+{
+	if (_dialect == Dialect::SQLite && _restartWanted.exchange(false))
+		checkpointOnce(session);
 }
 
 std::string Database::ping()

@@ -70,6 +70,19 @@ private:
 	void commit(Poco::Data::Session& session);
 	void rollback(Poco::Data::Session& session) noexcept;
 
+	/// Runs one PASSIVE checkpoint of the SQLite write-ahead log and returns the number of frames in the log.
+	int checkpointOnce(Poco::Data::Session& session);
+
+	/// The work of the WalCheckpointer thread: a checkpoint, after which a log of kRestartLogFrames frames or more
+	/// makes the next transaction complete the checkpoint first (restartLogIfWanted()).
+	void checkpoint();
+
+	/// Called in a transaction's write turn before its BEGIN.
+	void restartLogIfWanted(Poco::Data::Session& session);
+
+	/// 10,000 frames of 4 KiB pages: a log of about 40 MiB.
+	static constexpr int kRestartLogFrames = 10000;
+
 	/// This process's turn to write on SQLite, held from before a transaction takes its session until it ends.
 	/// Does nothing on PostgreSQL.
 	class WriteTurn
@@ -90,6 +103,8 @@ private:
 	std::chrono::milliseconds _busyTimeout;
 	std::timed_mutex _writeLock;
 	std::atomic<std::thread::id> _writer;
+	std::atomic<bool> _restartWanted{false};
+	std::mutex _checkpointMutex;
 	std::unique_ptr<WalCheckpointer> _checkpointer;  ///< SQLite only
 	std::unique_ptr<Poco::Data::SessionPool> _pool;
 };
@@ -99,6 +114,7 @@ auto Database::transaction(Work&& work) -> decltype(work(std::declval<Poco::Data
 {
 	WriteTurn turn(*this);
 	Poco::Data::Session session = this->session();
+	restartLogIfWanted(session);
 	begin(session);
 	try
 	{
