@@ -85,9 +85,10 @@ int main(int argc, char** argv)
 {
 	int vms = argc > 1 ? std::atoi(argv[1]) : 100000;
 	int vmsPerUser = argc > 2 ? std::atoi(argv[2]) : 10;
-	if (vms <= 0 || vmsPerUser <= 0)
+	int laterTicks = argc > 3 ? std::atoi(argv[3]) : 0;
+	if (vms <= 0 || vmsPerUser <= 0 || laterTicks < 0)
 	{
-		std::cerr << "Usage: meter_exactness_bench [vms > 0] [vms-per-user > 0]\n";
+		std::cerr << "Usage: meter_exactness_bench [vms > 0] [vms-per-user > 0] [later-ticks >= 0]\n";
 		return EXIT_FAILURE;
 	}
 
@@ -106,13 +107,27 @@ int main(int argc, char** argv)
 	double cpuMs = cpuMilliseconds() - cpuBefore;
 
 	billing::MeterReport repeated = meter.charge(kStart + 120);
-	std::size_t inexact = countInexactUsers(fixture, userIds, vms, vmsPerUser, 2);
-	bool exact = inexact == 0 && repeated.charged == 0 && report.charged == kPerMinute * vms;
+
+	// Each tick adds 100,000 usage rows, so later ticks show how the tick time grows with the tables.
+	std::string laterMs;
+	bool laterExact = true;
+	for (int tick = 0; tick < laterTicks; ++tick)
+	{
+		auto tickStarted = std::chrono::steady_clock::now();
+		billing::MeterReport later = meter.charge(kStart + 180 + 60 * tick);
+		double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - tickStarted).count();
+		laterMs += (laterMs.empty() ? "" : ", ") + std::to_string(static_cast<long>(ms));
+		laterExact = laterExact && later.charged == kPerMinute * vms;
+	}
+
+	std::size_t inexact = countInexactUsers(fixture, userIds, vms, vmsPerUser, 2 + laterTicks);
+	bool exact = inexact == 0 && repeated.charged == 0 && report.charged == kPerMinute * vms && laterExact;
 
 	std::cout << "METER_JSON {\"vms\": " << vms << ", \"users\": " << userIds.size() << ", \"seed_s\": " << seedSeconds
 			  << ", \"tick_wall_ms\": " << wallMs << ", \"tick_cpu_ms\": " << cpuMs << ", \"vms_charged\": "
 			  << report.vmsCharged << ", \"usage_rows\": " << report.usageRecords << ", \"charged_micros\": "
 			  << report.charged << ", \"repeat_charged_micros\": " << repeated.charged << ", \"inexact_users\": "
-			  << inexact << ", \"exact\": " << (exact ? "true" : "false") << "}" << std::endl;
+			  << inexact << ", \"later_tick_wall_ms\": [" << laterMs << "], \"exact\": " << (exact ? "true" : "false")
+			  << "}" << std::endl;
 	return exact ? EXIT_SUCCESS : EXIT_FAILURE;
 }
