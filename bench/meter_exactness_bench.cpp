@@ -108,7 +108,7 @@ int main(int argc, char** argv)
 
 	billing::MeterReport repeated = meter.charge(kStart + 120);
 
-	// Each tick adds 100,000 usage rows, so later ticks show how the tick time grows with the tables.
+	// Each tick adds a usage row per VM, so later ticks show how the tick time grows with the tables.
 	std::string laterMs;
 	bool laterExact = true;
 	for (int tick = 0; tick < laterTicks; ++tick)
