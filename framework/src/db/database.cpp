@@ -18,6 +18,7 @@
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/Exception.h>
+#include <Poco/Logger.h>
 #include <Poco/Timestamp.h>
 
 using namespace Poco::Data::Keywords;
@@ -240,6 +241,9 @@ int Database::checkpointOnce(Poco::Data::Session& session)
 
 void Database::checkpoint()
 {
+	// A pending restart is left to the next writer, which would otherwise wait for this thread's pass.
+	if (_restartWanted.load())
+		return;
 	Poco::Data::Session session = this->session();
 	// SQLite starts the log over only when a write transaction begins after a complete checkpoint. Under steady
 	// writes the next transaction has always begun before this thread's checkpoint ends, so the log would grow
@@ -251,8 +255,17 @@ void Database::checkpoint()
 
 void Database::restartLogIfWanted(Poco::Data::Session& session)
 {
-	if (_dialect == Dialect::SQLite && _restartWanted.exchange(false))
+	if (_dialect != Dialect::SQLite || !_restartWanted.exchange(false))
+		return;
+	try
+	{
 		checkpointOnce(session);
+	}
+	catch (const Poco::Exception& error)
+	{
+		// The transaction goes on, and the checkpoint thread sets the restart flag again on its next pass.
+		Poco::Logger::get("gpucloud.db").warning("WAL checkpoint before a transaction failed: %s", error.displayText());
+	}
 }
 
 std::string Database::ping()
