@@ -1,6 +1,7 @@
 #include "vm_lifecycle.h"
 
 #include <algorithm>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -15,6 +16,16 @@ namespace gpucloud::plugins::libvirt
 
 namespace
 {
+
+/// Defines a domain after libvirt validated its XML against the RelaxNG schema. Validations that ran at the same
+/// time in one process have failed with "Unable to parse RNG ... Error type 'unsignedInt' is not exported by type
+/// library" from libxml2, so the definitions of this process are validated one at a time.
+virDomainPtr defineValidated(virConnectPtr connection, const std::string& xml)
+{
+	static std::mutex validation;
+	std::lock_guard<std::mutex> lock(validation);
+	return virDomainDefineXMLFlags(connection, xml.c_str(), VIR_DOMAIN_DEFINE_VALIDATE);
+}
 
 constexpr std::uint64_t kGiB = 1024ull * 1024 * 1024;
 
@@ -169,7 +180,7 @@ sdk::CreatedVm VmLifecycle::create(const sdk::VmSpec& spec)
 	}
 
 	std::string xml = buildDomainXml(defineFor(spec, volumeName));
-	DomainHandle domain(virDomainDefineXMLFlags(session.connection(), xml.c_str(), VIR_DOMAIN_DEFINE_VALIDATE));
+	DomainHandle domain(defineValidated(session.connection(), xml));
 	if (!domain)
 	{
 		LibvirtFailure failure = session.failure();
@@ -221,7 +232,7 @@ void VmLifecycle::redefineGpus(const NodeSession& session, const ManagedDomain& 
 		session.fail("virDomainGetXMLDesc");
 	std::string updated = replaceGpuHostdevs(xml.get(), gpus);
 	const std::string& name = domain.description.name;
-	DomainHandle redefined(virDomainDefineXMLFlags(session.connection(), updated.c_str(), VIR_DOMAIN_DEFINE_VALIDATE));
+	DomainHandle redefined(defineValidated(session.connection(), updated));
 	if (!redefined)
 		session.fail("virDomainDefineXMLFlags(" + name + ")");
 	_core.host.log(sdk::LogLevel::Information, "Redefined domain '" + name + "' of " + session.context()
