@@ -5,7 +5,6 @@
 #include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
 
-#include "db/sqlite_statement.h"
 #include "util/random.h"
 
 using namespace Poco::Data::Keywords;
@@ -215,15 +214,10 @@ std::size_t cancelQueued(Poco::Data::Session& session, const std::string& vmId, 
 
 bool hasPending(Poco::Data::Session& session, const std::string& vmId)
 {
-	const std::string sql = "SELECT COUNT(*) FROM jobs WHERE vm_id = $1 AND state IN ('queued', 'running')";
-	if (std::optional<db::SqliteStatement> statement = db::SqliteStatement::borrow(session, sql))
-	{
-		statement->bind(vmId);
-		return statement->next() && statement->int64(0) > 0;
-	}
 	std::string vm = vmId;
 	Poco::Int64 count = 0;
-	session << sql, use(vm), into(count), now;
+	session << "SELECT COUNT(*) FROM jobs WHERE vm_id = $1 AND state IN ('queued', 'running')", use(vm), into(count),
+		now;
 	return count > 0;
 }
 

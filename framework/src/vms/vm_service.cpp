@@ -60,9 +60,9 @@ bool VmService::onlineResize(const VmRecord& vm) const
 	return instance && instance->info.has(sdk::Capability::OnlineDiskResize);
 }
 
-void VmService::ensureAllowed(Poco::Data::Session& session, const VmRecord& vm, VmAction action)
+void VmService::ensureAllowed(const VmRecord& vm, VmAction action)
 {
-	bool busy = action != VmAction::Destroy && job_queue::hasPending(session, vm.id);
+	bool busy = action != VmAction::Destroy && vm.jobPending;
 	ActionVerdict verdict = checkAction(action, vm.status, onlineResize(vm), busy);
 	if (!verdict.allowed)
 		throw http::conflict("Cannot " + std::string(vmActionName(action)) + " " + describeStatus(vm) + ": "
@@ -125,7 +125,7 @@ VmRecord VmService::start(std::int64_t userId, const std::string& vmId)
 {
 	VmRecord result = _parts.database->transaction([&](Poco::Data::Session& session) {
 		VmRecord vm = requireOwned(session, userId, vmId);
-		ensureAllowed(session, vm, VmAction::Start);
+		ensureAllowed(vm, VmAction::Start);
 		beginStart(session, vm, db::unixNow());
 		return *repository::find(session, vmId);
 	});
@@ -139,7 +139,7 @@ VmRecord VmService::stop(std::int64_t userId, const std::string& vmId)
 {
 	VmRecord result = _parts.database->transaction([&](Poco::Data::Session& session) {
 		VmRecord vm = requireOwned(session, userId, vmId);
-		ensureAllowed(session, vm, VmAction::Stop);
+		ensureAllowed(vm, VmAction::Stop);
 		std::int64_t when = db::unixNow();
 		if (!repository::transition(session, vmId, {VmState::Running}, VmState::Stopping, "", when))
 			throw http::conflict("Cannot stop " + describeStatus(vm));
@@ -155,7 +155,7 @@ VmRecord VmService::restart(std::int64_t userId, const std::string& vmId)
 {
 	VmRecord result = _parts.database->transaction([&](Poco::Data::Session& session) {
 		VmRecord vm = requireOwned(session, userId, vmId);
-		ensureAllowed(session, vm, VmAction::Restart);
+		ensureAllowed(vm, VmAction::Restart);
 		std::int64_t when = db::unixNow();
 		if (!repository::transition(session, vmId, {VmState::Running}, VmState::Stopping, "", when))
 			throw http::conflict("Cannot restart " + describeStatus(vm));
@@ -174,7 +174,7 @@ VmRecord VmService::resize(std::int64_t userId, const std::string& vmId, int sto
 		if (vm.status != VmState::Destroyed && storageGb <= vm.storageGb)
 			throw http::ApiError::validation({"body", "storage_gb"}, "The disk can only grow: storage_gb must be "
 				"greater than the current " + std::to_string(vm.storageGb) + " GB", "greater_than");
-		ensureAllowed(session, vm, VmAction::Resize);
+		ensureAllowed(vm, VmAction::Resize);
 		Poco::JSON::Object payload;
 		payload.set("storage_gb", storageGb);
 		std::ostringstream text;
@@ -295,7 +295,7 @@ bool VmService::restartInterrupted(const std::string& vmId)
 {
 	bool queued = _parts.database->transaction([&](Poco::Data::Session& session) {
 		std::optional<VmRecord> vm = repository::find(session, vmId);
-		if (!vm || vm->status != VmState::Interrupted || !vm->autoRestart || job_queue::hasPending(session, vmId))
+		if (!vm || vm->status != VmState::Interrupted || !vm->autoRestart || vm->jobPending)
 			return false;
 		try
 		{

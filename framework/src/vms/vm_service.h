@@ -123,7 +123,7 @@ public:
 
 private:
 	VmRecord requireOwned(Poco::Data::Session& session, std::int64_t userId, const std::string& vmId);
-	void ensureAllowed(Poco::Data::Session& session, const VmRecord& vm, VmAction action);
+	void ensureAllowed(const VmRecord& vm, VmAction action);
 	bool onlineResize(const VmRecord& vm) const;
 
 	/// Moves a stopped or interrupted VM to starting and takes its GPUs back; 409 when one is in use.
