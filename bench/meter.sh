@@ -3,7 +3,7 @@
 # checked afterwards: every user's ledger rows chain to the balance, every balance equals the credit minus the
 # exact charge, and a tick repeated at the same time charges nothing. bench/meter_exactness_bench does the work
 # through the billing module's Meter on a fresh SQLite database; this script runs it BENCH_RUNS times.
-# BENCH_METER_LATER_TICKS more ticks (default 5) follow the timed one; each adds a usage row per VM, so their times
+# BENCH_METER_LATER_TICKS more ticks (default 5) follow the timed one. Each adds a usage row per VM, so their times
 # show how a tick grows with the tables. Target: the timed tick under 1 s with the ledger exact.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"

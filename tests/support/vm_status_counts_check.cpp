@@ -40,11 +40,11 @@ std::string describe(const Counts& counts)
 std::string compare(db::Database& database, const std::string& step)
 {
 	Poco::Data::Session session = database.session();
-	Counts kept = readCounts(session, "SELECT user_id, status, vm_count FROM vm_status_counts");
+	Counts stored = readCounts(session, "SELECT user_id, status, vm_count FROM vm_status_counts");
 	Counts counted = readCounts(session, "SELECT user_id, status, COUNT(*) FROM vms GROUP BY user_id, status");
-	if (kept == counted)
+	if (stored == counted)
 		return "";
-	return "after " + step + ": vm_status_counts " + describe(kept) + ", vms " + describe(counted);
+	return "after " + step + ": vm_status_counts " + describe(stored) + ", vms " + describe(counted);
 }
 
 void insertVm(Poco::Data::Session& session, const std::string& id, Poco::Int64 userId, const std::string& status)

@@ -242,7 +242,7 @@ int Database::checkpointOnce(Poco::Data::Session& session)
 void Database::checkpoint()
 {
 	// A pending restart is left to the next writer, which would otherwise wait for this thread's pass.
-	if (_restartWanted.load())
+	if (_restartRequested.load())
 		return;
 	Poco::Data::Session session = this->session();
 	// SQLite starts the log over only when a write transaction begins after a complete checkpoint. Under steady
@@ -250,12 +250,12 @@ void Database::checkpoint()
 	// without bound. Once it is long, the next writer of this process completes the checkpoint in its turn, before
 	// its BEGIN, and so starts the log over.
 	if (checkpointOnce(session) >= kRestartLogFrames)
-		_restartWanted.store(true);
+		_restartRequested.store(true);
 }
 
-void Database::restartLogIfWanted(Poco::Data::Session& session)
+void Database::restartLogIfRequested(Poco::Data::Session& session)
 {
-	if (_dialect != Dialect::SQLite || !_restartWanted.exchange(false))
+	if (_dialect != Dialect::SQLite || !_restartRequested.exchange(false))
 		return;
 	try
 	{

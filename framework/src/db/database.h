@@ -74,11 +74,11 @@ private:
 	int checkpointOnce(Poco::Data::Session& session);
 
 	/// The work of the WalCheckpointer thread: a checkpoint, after which a log of kRestartLogFrames frames or more
-	/// makes the next transaction complete the checkpoint first (restartLogIfWanted()).
+	/// makes the next transaction complete the checkpoint first (restartLogIfRequested()).
 	void checkpoint();
 
 	/// Called in a transaction's write turn before its BEGIN.
-	void restartLogIfWanted(Poco::Data::Session& session);
+	void restartLogIfRequested(Poco::Data::Session& session);
 
 	/// 10,000 frames of 4 KiB pages: a log of about 40 MiB.
 	static constexpr int kRestartLogFrames = 10000;
@@ -103,7 +103,7 @@ private:
 	std::chrono::milliseconds _busyTimeout;
 	std::timed_mutex _writeLock;
 	std::atomic<std::thread::id> _writer;
-	std::atomic<bool> _restartWanted{false};
+	std::atomic<bool> _restartRequested{false};
 	std::mutex _checkpointMutex;
 	std::unique_ptr<WalCheckpointer> _checkpointer;  ///< SQLite only
 	std::unique_ptr<Poco::Data::SessionPool> _pool;
@@ -114,7 +114,7 @@ auto Database::transaction(Work&& work) -> decltype(work(std::declval<Poco::Data
 {
 	WriteTurn turn(*this);
 	Poco::Data::Session session = this->session();
-	restartLogIfWanted(session);
+	restartLogIfRequested(session);
 	begin(session);
 	try
 	{

@@ -20,7 +20,7 @@ namespace gpucloud::db
 /// which ends its read transaction, and returns it to the cache. A nested borrower of the same SQL on the same
 /// connection gets a statement of its own, finalized afterwards.
 ///
-/// A borrowed statement belongs to the thread that holds the session. A cached statement keeps its connection
+/// A borrowed statement belongs to the thread that uses the session. A cached statement keeps its connection
 /// allocated, so no new connection gets the address of a closed one while the cache refers to it.
 /// `Database::close()` finalizes the cached statements through forgetConnection().
 class SqliteStatement
