@@ -295,12 +295,12 @@ void SqlBillingStore::insertCursors(Poco::Data::Session& session, const std::vec
 	}
 }
 
-void SqlBillingStore::insertUsageRecords(Poco::Data::Session& session, const std::vector<billing::UsageRecord>& records)
+void SqlBillingStore::addUsage(Poco::Data::Session& session, const std::vector<billing::UsageRecord>& records)
 {
 	if (records.empty())
 		return;
 	std::vector<std::string> id, vmId, ledgerId;
-	std::vector<Poco::Int64> userId, periodStart, periodEnd, gpuSeconds, networkBytes, gpuCost, storageCost,
+	std::vector<Poco::Int64> userId, hourStart, periodStart, periodEnd, gpuSeconds, networkBytes, gpuCost, storageCost,
 		networkCost, totalCost, createdAt;
 	std::vector<int> storageGb;
 	for (const billing::UsageRecord& record : records)
@@ -308,6 +308,7 @@ void SqlBillingStore::insertUsageRecords(Poco::Data::Session& session, const std
 		id.push_back(record.id);
 		userId.push_back(record.userId);
 		vmId.push_back(record.vmId);
+		hourStart.push_back(record.hourStart);
 		periodStart.push_back(record.periodStart);
 		periodEnd.push_back(record.periodEnd);
 		gpuSeconds.push_back(record.gpuSeconds);
@@ -320,10 +321,20 @@ void SqlBillingStore::insertUsageRecords(Poco::Data::Session& session, const std
 		ledgerId.push_back(record.ledgerEntryId);
 		createdAt.push_back(record.createdAt);
 	}
-	session << "INSERT INTO usage_records (id, user_id, vm_id, period_start, period_end, gpu_seconds, storage_gb, "
-			   "network_bytes, gpu_cost_micros, storage_cost_micros, network_cost_micros, total_cost_micros, "
-			   "ledger_entry_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, NULLIF($13, ''), $14)",
-		use(id), use(userId), use(vmId), use(periodStart), use(periodEnd), use(gpuSeconds), use(storageGb),
+	// The update keeps every indexed column, so that adding to a row writes the row alone.
+	session << "INSERT INTO usage_records (id, user_id, vm_id, hour_start, period_start, period_end, gpu_seconds, "
+			   "storage_gb, network_bytes, gpu_cost_micros, storage_cost_micros, network_cost_micros, total_cost_micros, "
+			   "ledger_entry_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+			   "NULLIF($14, ''), $15) "
+			   "ON CONFLICT (vm_id, hour_start) DO UPDATE SET period_end = excluded.period_end, "
+			   "gpu_seconds = usage_records.gpu_seconds + excluded.gpu_seconds, storage_gb = excluded.storage_gb, "
+			   "network_bytes = usage_records.network_bytes + excluded.network_bytes, "
+			   "gpu_cost_micros = usage_records.gpu_cost_micros + excluded.gpu_cost_micros, "
+			   "storage_cost_micros = usage_records.storage_cost_micros + excluded.storage_cost_micros, "
+			   "network_cost_micros = usage_records.network_cost_micros + excluded.network_cost_micros, "
+			   "total_cost_micros = usage_records.total_cost_micros + excluded.total_cost_micros, "
+			   "ledger_entry_id = COALESCE(excluded.ledger_entry_id, usage_records.ledger_entry_id)",
+		use(id), use(userId), use(vmId), use(hourStart), use(periodStart), use(periodEnd), use(gpuSeconds), use(storageGb),
 		use(networkBytes), use(gpuCost), use(storageCost), use(networkCost), use(totalCost), use(ledgerId),
 		use(createdAt), now;
 }

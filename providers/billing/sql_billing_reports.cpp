@@ -117,17 +117,23 @@ std::vector<billing::VmSpend> SqlBillingStore::currentSpend(Poco::Data::Session&
 {
 	Poco::Int64 user = userId;
 	Poco::Int64 hourAgo = now - 3600;
+	// The network rate comes from the user's usage rows that end within the last hour. Such a row began less than an
+	// hour before its last period, so reading those that began within three hours finds them all unless a period
+	// was over an hour long (a meter that did not run for that long).
+	Poco::Int64 threeHoursAgo = now - 3 * billing::kUsageRowSeconds;
 	std::vector<std::string> vmId, status, gpuType;
-	std::vector<Poco::Int64> vmid, gpuRate, storageRate, network;
+	std::vector<Poco::Int64> vmid, gpuRate, storageRate, networkCost, networkSeconds;
 	std::vector<int> gpuCount, storageGb;
 	session << "SELECT v.id, v.vmid, v.status, v.gpu_type, v.gpu_count, v.storage_gb, v.gpu_hourly_rate_micros, "
-			   "v.storage_hourly_rate_micros, COALESCE((SELECT CAST(SUM(u.network_cost_micros) AS BIGINT) "
-			   "FROM usage_records u WHERE u.vm_id = v.id AND u.period_end > $1), 0) "
-			   "FROM vms v WHERE v.user_id = $2 AND v.status IN " + std::string(sql::kLiveStatuses)
-			+ " AND v.id <> $3 ORDER BY v.created_at, v.id",
-		use(hourAgo), use(user), bind(excludeVmId), into(vmId), into(vmid), into(status), into(gpuType),
-		into(gpuCount), into(storageGb), into(gpuRate), into(storageRate), into(network),
-		Poco::Data::Keywords::now;
+			   "v.storage_hourly_rate_micros, COALESCE(n.cost, 0), COALESCE(n.seconds, 0) FROM vms v LEFT JOIN ("
+			   "SELECT u.vm_id, CAST(SUM(u.network_cost_micros) AS BIGINT) AS cost, "
+			   "CAST(SUM(u.period_end - u.period_start) AS BIGINT) AS seconds FROM usage_records u "
+			   "WHERE u.user_id = $1 AND u.period_start > $2 AND u.period_end > $3 GROUP BY u.vm_id"
+			   ") n ON n.vm_id = v.id WHERE v.user_id = $4 AND v.status IN " + std::string(sql::kLiveStatuses)
+			+ " AND v.id <> $5 ORDER BY v.created_at, v.id",
+		use(user), use(threeHoursAgo), use(hourAgo), use(user), bind(excludeVmId), into(vmId), into(vmid), into(status),
+		into(gpuType), into(gpuCount), into(storageGb), into(gpuRate), into(storageRate), into(networkCost),
+		into(networkSeconds), Poco::Data::Keywords::now;
 
 	std::vector<billing::VmSpend> spend;
 	for (std::size_t i = 0; i < vmId.size(); ++i)
@@ -143,7 +149,7 @@ std::vector<billing::VmSpend> SqlBillingStore::currentSpend(Poco::Data::Session&
 			|| vm.status == "stopping";
 		vm.gpuPerHour = holdsGpus ? gpuRate[i] * gpuCount[i] : 0;
 		vm.storagePerHour = storageRate[i];
-		vm.networkLastHour = network[i];
+		vm.networkPerHour = networkSeconds[i] > 0 ? util::mulDiv(networkCost[i], 3600, networkSeconds[i]) : 0;
 		spend.push_back(std::move(vm));
 	}
 	return spend;
@@ -159,14 +165,14 @@ billing::Page<billing::UsageRecord> SqlBillingStore::usage(Poco::Data::Session& 
 	page.total = total;
 
 	std::vector<std::string> id, vmId, ledgerId;
-	std::vector<Poco::Int64> periodStart, periodEnd, gpuSeconds, networkBytes, gpuCost, storageCost, networkCost,
-		totalCost, createdAt;
+	std::vector<Poco::Int64> hourStart, periodStart, periodEnd, gpuSeconds, networkBytes, gpuCost, storageCost,
+		networkCost, totalCost, createdAt;
 	std::vector<int> storageGb;
-	session << "SELECT id, vm_id, period_start, period_end, gpu_seconds, storage_gb, network_bytes, gpu_cost_micros, "
-			   "storage_cost_micros, network_cost_micros, total_cost_micros, COALESCE(ledger_entry_id, ''), created_at "
-			   "FROM usage_records WHERE user_id = $1 AND period_start >= $2 AND period_start < $3 "
+	session << "SELECT id, vm_id, hour_start, period_start, period_end, gpu_seconds, storage_gb, network_bytes, "
+			   "gpu_cost_micros, storage_cost_micros, network_cost_micros, total_cost_micros, "
+			   "COALESCE(ledger_entry_id, ''), created_at FROM usage_records WHERE user_id = $1 AND period_start >= $2 AND period_start < $3 "
 			   "ORDER BY period_start DESC, vm_id LIMIT $4 OFFSET $5",
-		use(user), use(start), use(end), use(pageLimit), use(pageOffset), into(id), into(vmId), into(periodStart),
+		use(user), use(start), use(end), use(pageLimit), use(pageOffset), into(id), into(vmId), into(hourStart), into(periodStart),
 		into(periodEnd), into(gpuSeconds), into(storageGb), into(networkBytes), into(gpuCost), into(storageCost),
 		into(networkCost), into(totalCost), into(ledgerId), into(createdAt), now;
 	for (std::size_t i = 0; i < id.size(); ++i)
@@ -175,6 +181,7 @@ billing::Page<billing::UsageRecord> SqlBillingStore::usage(Poco::Data::Session& 
 		record.id = id[i];
 		record.userId = userId;
 		record.vmId = vmId[i];
+		record.hourStart = hourStart[i];
 		record.periodStart = periodStart[i];
 		record.periodEnd = periodEnd[i];
 		record.gpuSeconds = gpuSeconds[i];

@@ -21,7 +21,7 @@ public:
 	std::map<std::string, billing::StatusTimeline> statusTimelines(Poco::Data::Session& session,
 		const std::vector<billing::BillableVm>& vms, std::int64_t end) override;
 	void advanceCursors(Poco::Data::Session& session, const std::vector<billing::CursorAdvance>& advances) override;
-	void insertUsageRecords(Poco::Data::Session& session, const std::vector<billing::UsageRecord>& records) override;
+	void addUsage(Poco::Data::Session& session, const std::vector<billing::UsageRecord>& records) override;
 
 	std::vector<billing::LedgerEntry> post(Poco::Data::Session& session,
 		const std::vector<billing::LedgerPosting>& postings) override;

@@ -189,9 +189,11 @@ public:
 		BillingApi api;
 		std::int64_t user = api.fixture.addUser(100000000);
 		testing::TestVm spec;
-		spec.createdAt = kNow - 3600;
+		spec.createdAt = kNow - 7200;
 		std::string vm = api.fixture.addVm(user, spec);
 		billing::Meter meter(api.fixture.database(), api.fixture.store(), nullptr, nullptr, {});
+		// Two hours of the VM's life, so two usage rows; the second hour is charged in two passes.
+		meter.charge(kNow - 3600);
 		meter.charge(kNow - 1800);
 		meter.charge(kNow);
 
@@ -204,8 +206,8 @@ public:
 			== sorted({"logs", "total_cost", "total_hours", "period_start", "period_end", "vm_breakdown"}));
 		CPPUNIT_ASSERT_EQUAL(std::string("2023-11-14T00:00:00Z"), body->getValue<std::string>("period_start"));
 		CPPUNIT_ASSERT_EQUAL(std::string("2023-11-14T23:59:59Z"), body->getValue<std::string>("period_end"));
-		CPPUNIT_ASSERT_EQUAL(0.51, body->getValue<double>("total_cost"));
-		CPPUNIT_ASSERT_EQUAL(1.0, body->getValue<double>("total_hours"));
+		CPPUNIT_ASSERT_EQUAL(1.02, body->getValue<double>("total_cost"));
+		CPPUNIT_ASSERT_EQUAL(2.0, body->getValue<double>("total_hours"));
 
 		Poco::JSON::Array::Ptr logs = body->getArray("logs");
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), logs->size());
@@ -213,18 +215,18 @@ public:
 		CPPUNIT_ASSERT(keys(log) == sorted({"id", "vm_id", "timestamp", "gpu_seconds", "storage_gb", "network_bytes",
 										"gpu_cost", "storage_cost", "network_cost", "total_cost"}));
 		CPPUNIT_ASSERT_EQUAL(vm, log->getValue<std::string>("vm_id"));
-		CPPUNIT_ASSERT_EQUAL(std::string("2023-11-14T21:43:20Z"), log->getValue<std::string>("timestamp"));
-		CPPUNIT_ASSERT_EQUAL(Poco::Int64(1800), log->getValue<Poco::Int64>("gpu_seconds"));
+		CPPUNIT_ASSERT_EQUAL(std::string("2023-11-14T21:13:20Z"), log->getValue<std::string>("timestamp"));
+		CPPUNIT_ASSERT_EQUAL(Poco::Int64(3600), log->getValue<Poco::Int64>("gpu_seconds"));
 		CPPUNIT_ASSERT_EQUAL(100, log->getValue<int>("storage_gb"));
-		CPPUNIT_ASSERT_EQUAL(0.25, log->getValue<double>("gpu_cost"));
+		CPPUNIT_ASSERT_EQUAL(0.5, log->getValue<double>("gpu_cost"));
 
 		Poco::JSON::Array::Ptr breakdown = body->getArray("vm_breakdown");
 		CPPUNIT_ASSERT_EQUAL(std::size_t(1), breakdown->size());
 		Poco::JSON::Object::Ptr row = breakdown->getObject(0);
 		CPPUNIT_ASSERT(keys(row) == sorted({"vm_id", "vmid", "gpu_model", "hours", "cost"}));
 		CPPUNIT_ASSERT_EQUAL(std::string("4090"), row->getValue<std::string>("gpu_model"));
-		CPPUNIT_ASSERT_EQUAL(1.0, row->getValue<double>("hours"));
-		CPPUNIT_ASSERT_EQUAL(0.51, row->getValue<double>("cost"));
+		CPPUNIT_ASSERT_EQUAL(2.0, row->getValue<double>("hours"));
+		CPPUNIT_ASSERT_EQUAL(1.02, row->getValue<double>("cost"));
 	}
 
 	void usageDefaultsToThirtyDays()

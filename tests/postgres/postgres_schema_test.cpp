@@ -4,6 +4,7 @@
 #include "db/migrator.h"
 #include "postgres_fixture.h"
 #include "support/http_client.h"
+#include "support/usage_hours_check.h"
 #include "support/vm_status_counts_check.h"
 #include "support/test_server.h"
 
@@ -16,6 +17,7 @@ class PostgresSchemaTest : public CppUnit::TestFixture
 	CPPUNIT_TEST(migrationsApply);
 	CPPUNIT_TEST(migrationsIdempotent);
 	CPPUNIT_TEST(vmStatusCountsFollowWrites);
+	CPPUNIT_TEST(usageRowsMergedIntoHours);
 	CPPUNIT_TEST(transactionRollsBack);
 	CPPUNIT_TEST(serverRunsOnPostgres);
 	CPPUNIT_TEST_SUITE_END();
@@ -42,6 +44,13 @@ public:
 		db::Database database(testing::postgresSettings(), ".");
 		db::Migrator(database).migrate();
 		std::string mismatch = testing::vmStatusCountsMismatch(database);
+		CPPUNIT_ASSERT_MESSAGE(mismatch, mismatch.empty());
+	}
+
+	void usageRowsMergedIntoHours()
+	{
+		db::Database database(testing::postgresSettings(), ".");
+		std::string mismatch = testing::usageHoursMigrationMismatch(database);
 		CPPUNIT_ASSERT_MESSAGE(mismatch, mismatch.empty());
 	}
 

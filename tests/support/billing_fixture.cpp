@@ -108,21 +108,31 @@ std::int64_t BillingFixture::usageRows(const std::string& vmId)
 	return count;
 }
 
-std::int64_t BillingFixture::coveredSeconds(const std::string& vmId)
+std::vector<UsageHour> BillingFixture::usageHours(const std::string& vmId)
 {
 	std::string id = vmId;
-	std::vector<Poco::Int64> starts, ends;
-	_database->session() << "SELECT period_start, period_end FROM usage_records WHERE vm_id = $1 ORDER BY period_start",
-		use(id), into(starts), into(ends), now;
-	std::int64_t covered = 0;
+	std::vector<Poco::Int64> hours, starts, ends;
+	_database->session() << "SELECT hour_start, period_start, period_end FROM usage_records WHERE vm_id = $1 "
+							"ORDER BY period_start",
+		use(id), into(hours), into(starts), into(ends), now;
+	std::vector<UsageHour> rows;
 	for (std::size_t i = 0; i < starts.size(); ++i)
+		rows.push_back(UsageHour{hours[i], starts[i], ends[i]});
+	return rows;
+}
+
+std::int64_t BillingFixture::coveredSeconds(const std::string& vmId)
+{
+	std::vector<UsageHour> rows = usageHours(vmId);
+	std::int64_t covered = 0;
+	for (std::size_t i = 0; i < rows.size(); ++i)
 	{
-		if (i > 0 && starts[i] != ends[i - 1])
+		if (i > 0 && rows[i].periodStart != rows[i - 1].periodEnd)
 		{
 			throw std::runtime_error("Usage rows of VM " + vmId + " leave a gap or overlap at "
-				+ std::to_string(ends[i - 1]) + " / " + std::to_string(starts[i]));
+				+ std::to_string(rows[i - 1].periodEnd) + " / " + std::to_string(rows[i].periodStart));
 		}
-		covered += ends[i] - starts[i];
+		covered += rows[i].periodEnd - rows[i].periodStart;
 	}
 	return covered;
 }

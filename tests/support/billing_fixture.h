@@ -28,6 +28,19 @@ struct TestVm
 	std::string reservationId;
 };
 
+/// The time columns of a usage row.
+struct UsageHour
+{
+	std::int64_t hourStart = 0;
+	std::int64_t periodStart = 0;
+	std::int64_t periodEnd = 0;
+
+	bool operator==(const UsageHour& other) const
+	{
+		return hourStart == other.hourStart && periodStart == other.periodStart && periodEnd == other.periodEnd;
+	}
+};
+
 /// A migrated SQLite database in a temporary folder with the SQL billing store, and helpers that insert the user
 /// and VM rows that the accounts and VM modules would write.
 class BillingFixture
@@ -51,6 +64,9 @@ public:
 	util::Micros balance(std::int64_t userId);
 	util::Micros usageTotal(const std::string& vmId);
 	std::int64_t usageRows(const std::string& vmId);
+
+	/// Returns the VM's usage rows in time order.
+	std::vector<UsageHour> usageHours(const std::string& vmId);
 
 	/// Returns the seconds covered by the VM's usage rows, and throws when two rows overlap or leave a gap.
 	std::int64_t coveredSeconds(const std::string& vmId);

@@ -15,9 +15,9 @@ class FailingBillingStore : public billing::BillingStore
 public:
 	explicit FailingBillingStore(std::shared_ptr<billing::BillingStore> inner) : _inner(std::move(inner)) {}
 
-	/// Lets `calls` more calls of insertUsageRecords pass; the one after them writes its rows and then throws
+	/// Lets `calls` more calls of addUsage pass; the one after them writes its rows and then throws
 	/// std::runtime_error, once.
-	void failUsageInsertAfter(int calls) { _remaining = calls; }
+	void failAddUsageAfter(int calls) { _remaining = calls; }
 
 	std::vector<std::pair<std::int64_t, std::int64_t>> usersWithBillableVms(Poco::Data::Session& session) override
 	{
@@ -41,11 +41,11 @@ public:
 	{
 		_inner->advanceCursors(session, advances);
 	}
-	void insertUsageRecords(Poco::Data::Session& session, const std::vector<billing::UsageRecord>& records) override
+	void addUsage(Poco::Data::Session& session, const std::vector<billing::UsageRecord>& records) override
 	{
-		_inner->insertUsageRecords(session, records);
+		_inner->addUsage(session, records);
 		if (_remaining.fetch_sub(1) == 0)
-			throw std::runtime_error("Injected failure after inserting usage rows");
+			throw std::runtime_error("Injected failure after writing usage rows");
 	}
 	std::vector<billing::LedgerEntry> post(Poco::Data::Session& session,
 		const std::vector<billing::LedgerPosting>& postings) override

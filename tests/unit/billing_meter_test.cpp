@@ -4,11 +4,13 @@
 
 #include "billing/meter.h"
 #include "billing/billing_accounts.h"
+#include "pricing/static_pricing_provider.h"
 #include "support/billing_fixture.h"
 #include "support/failing_billing_store.h"
 #include "support/manual_clock.h"
 
 using namespace gpucloud;
+using namespace Poco::Data::Keywords;
 using testing::BillingFixture;
 using testing::RecordingVmControl;
 using testing::TestVm;
@@ -38,6 +40,8 @@ class BillingMeterTest : public CppUnit::TestFixture
 	CPPUNIT_TEST_SUITE(BillingMeterTest);
 	CPPUNIT_TEST(prorationExactOverDays);
 	CPPUNIT_TEST(tickTwiceChargesOnce);
+	CPPUNIT_TEST(usageRowPerHourOfLife);
+	CPPUNIT_TEST(networkRateFromLastHour);
 	CPPUNIT_TEST(crashedTickChargedOnce);
 	CPPUNIT_TEST(concurrentMetersChargeOnce);
 	CPPUNIT_TEST(staleCursorRejected);
@@ -84,6 +88,7 @@ public:
 		CPPUNIT_ASSERT_EQUAL(expected, fixture.usageTotal(vm));
 		CPPUNIT_ASSERT_EQUAL(1000000000 - expected, fixture.balance(user));
 		CPPUNIT_ASSERT_EQUAL(std::int64_t(2 * 24 * 3600), fixture.coveredSeconds(vm));
+		CPPUNIT_ASSERT_EQUAL(std::int64_t(2 * 24), fixture.usageRows(vm));
 		CPPUNIT_ASSERT_EQUAL(std::string(), fixture.ledgerInconsistency(user));
 	}
 
@@ -105,6 +110,69 @@ public:
 		CPPUNIT_ASSERT_EQUAL(exactCost(spec, 60, 60), fixture.usageTotal(vm));
 	}
 
+	void usageRowPerHourOfLife()
+	{
+		BillingFixture fixture;
+		std::int64_t user = fixture.addUser(100000000);
+		TestVm spec;
+		spec.createdAt = kStart + 17;
+		std::string vm = fixture.addVm(user, spec);
+		billing::Meter meter = makeMeter(fixture, fixture.store());
+
+		const std::int64_t end = kStart + 3 * 3600 + 120;
+		for (std::int64_t at = kStart + 60; at <= end; at += 60)
+			meter.charge(at);
+
+		// Each pass charges from the previous one; a period belongs to the hour of the VM's life it starts in, so the
+		// period [kStart + 3600, kStart + 3660) still belongs to the first hour, which began at kStart + 17.
+		std::int64_t created = spec.createdAt;
+		std::vector<testing::UsageHour> expected = {{created, created, kStart + 3660},
+			{created + 3600, kStart + 3660, kStart + 7260}, {created + 7200, kStart + 7260, kStart + 10860},
+			{created + 10800, kStart + 10860, end}};
+		CPPUNIT_ASSERT(expected == fixture.usageHours(vm));
+		CPPUNIT_ASSERT_EQUAL(exactCost(spec, end - created, end - created), fixture.usageTotal(vm));
+		CPPUNIT_ASSERT_EQUAL(100000000 - exactCost(spec, end - created, end - created), fixture.balance(user));
+		CPPUNIT_ASSERT_EQUAL(std::string(), fixture.ledgerInconsistency(user));
+	}
+
+	void networkRateFromLastHour()
+	{
+		BillingFixture fixture;
+		std::int64_t user = fixture.addUser(100000000);
+		TestVm spec;
+		spec.createdAt = kStart;
+		std::string vm = fixture.addVm(user, spec);
+		pricing::PriceList prices;
+		prices.networkPerTb = 2000000;
+		auto pricing = std::make_shared<providers::StaticPricingProvider>(prices);
+		billing::Meter meter(fixture.database(), fixture.store(), pricing, nullptr, {});
+
+		// 10 GB a minute for 90 minutes: 0.02 USD a minute, 1.20 USD an hour.
+		for (int minute = 1; minute <= 90; ++minute)
+		{
+			Poco::Int64 bytes = minute * 10000000000LL;
+			Poco::Int64 at = kStart + minute * 60;
+			std::string id = vm;
+			fixture.database().session() << "INSERT INTO vm_network_usage (vm_id, tx_bytes, reported_at) VALUES "
+											"($1, $2, $3) ON CONFLICT (vm_id) DO UPDATE SET tx_bytes = excluded.tx_bytes",
+				use(id), use(bytes), use(at), now;
+			meter.charge(at);
+		}
+
+		// Both rows end within the last hour; together they cover 90 minutes at the same rate.
+		std::vector<billing::VmSpend> spend = fixture.database().transaction([&](Poco::Data::Session& session) {
+			return fixture.store()->currentSpend(session, user, kStart + 90 * 60, "");
+		});
+		CPPUNIT_ASSERT_EQUAL(std::size_t(1), spend.size());
+		CPPUNIT_ASSERT_EQUAL(util::Micros(1200000), spend[0].networkPerHour);
+
+		// Two hours later no row ends within the last hour.
+		spend = fixture.database().transaction([&](Poco::Data::Session& session) {
+			return fixture.store()->currentSpend(session, user, kStart + 210 * 60, "");
+		});
+		CPPUNIT_ASSERT_EQUAL(util::Micros(0), spend[0].networkPerHour);
+	}
+
 	void crashedTickChargedOnce()
 	{
 		BillingFixture fixture;
@@ -123,7 +191,7 @@ public:
 
 		meter.charge(kStart + 60);
 		// The second chunk of the next tick fails after writing its cursors, ledger rows and usage rows, before commit.
-		failing->failUsageInsertAfter(1);
+		failing->failAddUsageAfter(1);
 		CPPUNIT_ASSERT_THROW(meter.charge(kStart + 120), std::runtime_error);
 		meter.charge(kStart + 180);
 

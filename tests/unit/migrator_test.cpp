@@ -3,6 +3,7 @@
 #include "db/database.h"
 #include "db/migrator.h"
 #include "support/temp_dir.h"
+#include "support/usage_hours_check.h"
 #include "support/vm_status_counts_check.h"
 
 using namespace gpucloud;
@@ -20,6 +21,7 @@ class MigratorTest : public CppUnit::TestFixture
 	CPPUNIT_TEST(newerDatabaseRejected);
 	CPPUNIT_TEST(embeddedMigrationsApply);
 	CPPUNIT_TEST(vmStatusCountsFollowWrites);
+	CPPUNIT_TEST(usageRowsMergedIntoHours);
 	CPPUNIT_TEST(transactionRollsBack);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -110,6 +112,14 @@ public:
 		db::Database database(sqlite(), directory.path().string());
 		db::Migrator(database).migrate();
 		std::string mismatch = testing::vmStatusCountsMismatch(database);
+		CPPUNIT_ASSERT_MESSAGE(mismatch, mismatch.empty());
+	}
+
+	void usageRowsMergedIntoHours()
+	{
+		testing::TempDir directory;
+		db::Database database(sqlite(), directory.path().string());
+		std::string mismatch = testing::usageHoursMigrationMismatch(database);
 		CPPUNIT_ASSERT_MESSAGE(mismatch, mismatch.empty());
 	}
 

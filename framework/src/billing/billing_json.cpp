@@ -98,7 +98,7 @@ Poco::JSON::Object::Ptr currentSpendJson(const std::vector<VmSpend>& vms, std::i
 	int running = 0;
 	for (const VmSpend& vm : vms)
 	{
-		util::Micros total = vm.gpuPerHour + vm.storagePerHour + vm.networkLastHour;
+		util::Micros total = vm.gpuPerHour + vm.storagePerHour + vm.networkPerHour;
 		perHour += total;
 		if (isGpuBillable(vm.status))
 			++running;
@@ -111,7 +111,7 @@ Poco::JSON::Object::Ptr currentSpendJson(const std::vector<VmSpend>& vms, std::i
 		row->set("storage_gb", vm.storageGb);
 		row->set("gpu_cost_per_hour", util::toJsonRate(vm.gpuPerHour));
 		row->set("storage_cost_per_hour", util::toJsonRate(vm.storagePerHour));
-		row->set("network_cost_per_hour", util::toJsonRate(vm.networkLastHour));
+		row->set("network_cost_per_hour", util::toJsonRate(vm.networkPerHour));
 		row->set("total_cost_per_hour", util::toJsonRate(total));
 		rows->add(row);
 	}

@@ -66,22 +66,36 @@ struct CursorAdvance
 	ChargeCursor to;
 };
 
-/// A row of usage_records: what one VM cost over one period.
+/// Seconds of a VM's life that one usage row covers at most.
+constexpr std::int64_t kUsageRowSeconds = 3600;
+
+/// Returns the start of the hour of the VM's life that `at` falls in; the hours count from the VM's creation.
+inline std::int64_t usageHourStart(std::int64_t createdAt, std::int64_t at)
+{
+	std::int64_t hours = (at - createdAt) / kUsageRowSeconds;
+	if (at < createdAt && (at - createdAt) % kUsageRowSeconds != 0)
+		--hours;
+	return createdAt + hours * kUsageRowSeconds;
+}
+
+/// A row of usage_records: what one VM cost over the charged part of one hour of its life, or, on its way to
+/// BillingStore::addUsage, over one charged period.
 struct UsageRecord
 {
 	std::string id;
 	std::int64_t userId = 0;
 	std::string vmId;
+	std::int64_t hourStart = 0;  ///< the start of the hour of the VM's life (usageHourStart of periodStart)
 	std::int64_t periodStart = 0;
 	std::int64_t periodEnd = 0;
 	std::int64_t gpuSeconds = 0;
-	int storageGb = 0;
+	int storageGb = 0;  ///< the disk size in the row's last period
 	std::int64_t networkBytes = 0;
 	util::Micros gpuCost = 0;
 	util::Micros storageCost = 0;
 	util::Micros networkCost = 0;
 	util::Micros totalCost = 0;
-	std::string ledgerEntryId;  ///< empty when a reservation deposit paid the whole period
+	std::string ledgerEntryId;  ///< the last debit that paid a part; empty while reservation deposits paid it all
 	std::int64_t createdAt = 0;
 };
 
@@ -151,7 +165,7 @@ struct VmSpend
 	int storageGb = 0;
 	util::Micros gpuPerHour = 0;      ///< 0 unless the VM is in a GPU-billable status
 	util::Micros storagePerHour = 0;
-	util::Micros networkLastHour = 0;  ///< network cost metered over the last hour
+	util::Micros networkPerHour = 0;  ///< network cost per hour of the usage rows that end within the last hour
 };
 
 /// A page of rows and the number of rows of every page together.

@@ -62,8 +62,10 @@ public:
 	/// of them had moved; the caller must then roll back.
 	virtual void advanceCursors(Poco::Data::Session& session, const std::vector<CursorAdvance>& advances) = 0;
 
-	/// Inserts usage rows. A row with the (vm_id, period_start) of an existing one raises a constraint violation.
-	virtual void insertUsageRecords(Poco::Data::Session& session, const std::vector<UsageRecord>& records) = 0;
+	/// Adds the usage of each record, one charged period of a VM, to the VM's usage row for the record's
+	/// `hourStart`: gpu seconds, network bytes and costs add up; the period end, the disk size and (when the record
+	/// has one) the ledger entry replace the row's. Where the VM has no row for that hour yet, the record becomes it.
+	virtual void addUsage(Poco::Data::Session& session, const std::vector<UsageRecord>& records) = 0;
 
 	// Ledger and balances
 

@@ -163,6 +163,7 @@ RecordedCharges ChargeRecorder::record(Poco::Data::Session& session, const std::
 		record.id = _ids.next(now * 1000);
 		record.userId = pending.vm.userId;
 		record.vmId = pending.vm.id;
+		record.hourStart = usageHourStart(pending.vm.createdAt, charge.periodStart);
 		record.periodStart = charge.periodStart;
 		record.periodEnd = charge.periodEnd;
 		record.gpuSeconds = charge.gpuSeconds;
@@ -179,7 +180,7 @@ RecordedCharges ChargeRecorder::record(Poco::Data::Session& session, const std::
 		usage.push_back(std::move(record));
 	}
 	std::sort(usage.begin(), usage.end(), [](const UsageRecord& a, const UsageRecord& b) { return a.vmId < b.vmId; });
-	_store.insertUsageRecords(session, usage);
+	_store.addUsage(session, usage);
 	recorded.usageRecords = usage.size();
 	return recorded;
 }
