@@ -1,7 +1,6 @@
 #include "billing/sql_billing_store.h"
 
 #include <algorithm>
-#include <set>
 
 #include <Poco/Data/Statement.h>
 
@@ -25,8 +24,8 @@ const char* const kVmColumns =
 	"SELECT v.id, v.vmid, v.user_id, v.status, v.gpu_type, v.gpu_count, v.storage_gb, v.gpu_hourly_rate_micros, "
 	"v.storage_hourly_rate_micros, v.created_at, COALESCE(v.reservation_id, ''), "
 	"CASE WHEN c.vm_id IS NULL THEN 0 ELSE 1 END, COALESCE(c.charged_until, 0), COALESCE(c.gpu_seconds_charged, 0), "
-	"COALESCE(c.storage_seconds_charged, 0), COALESCE(c.network_bytes_charged, 0), COALESCE(n.tx_bytes, 0) "
-	"FROM vms v LEFT JOIN billing_cursors c ON c.vm_id = v.id LEFT JOIN vm_network_usage n ON n.vm_id = v.id ";
+	"COALESCE(c.storage_seconds_charged, 0), COALESCE(c.network_bytes_charged, 0), COALESCE(n.tx_bytes, 0), "
+	"v.status_changed_at FROM vms v LEFT JOIN billing_cursors c ON c.vm_id = v.id LEFT JOIN vm_network_usage n ON n.vm_id = v.id ";
 
 /// Column vectors of a BillableVm query.
 struct VmColumns
@@ -48,12 +47,14 @@ struct VmColumns
 	std::vector<Poco::Int64> storageSeconds;
 	std::vector<Poco::Int64> networkCharged;
 	std::vector<Poco::Int64> networkReported;
+	std::vector<Poco::Int64> statusChangedAt;
 
 	void extractFrom(Poco::Data::Statement& statement)
 	{
 		statement, into(id), into(vmid), into(userId), into(status), into(gpuType), into(gpuCount), into(storageGb),
 			into(gpuRate), into(storageRate), into(createdAt), into(reservationId), into(hasCursor),
-			into(chargedUntil), into(gpuSeconds), into(storageSeconds), into(networkCharged), into(networkReported);
+			into(chargedUntil), into(gpuSeconds), into(storageSeconds), into(networkCharged), into(networkReported),
+			into(statusChangedAt);
 	}
 
 	void appendTo(std::vector<BillableVm>& vms) const
@@ -75,6 +76,7 @@ struct VmColumns
 			if (hasCursor[i] != 0)
 				vm.cursor = billing::ChargeCursor{chargedUntil[i], gpuSeconds[i], storageSeconds[i], networkCharged[i]};
 			vm.networkBytesReported = networkReported[i];
+			vm.statusChangedAt = statusChangedAt[i];
 			vms.push_back(std::move(vm));
 		}
 	}
@@ -147,37 +149,39 @@ std::optional<BillableVm> SqlBillingStore::vm(Poco::Data::Session& session, cons
 	return vms.front();
 }
 
-std::map<std::string, billing::StatusTimeline> SqlBillingStore::statusTimelines(Poco::Data::Session& session,
+billing::StatusTimelines SqlBillingStore::statusTimelines(Poco::Data::Session& session,
 	const std::vector<BillableVm>& vms, std::int64_t end)
 {
-	std::map<std::string, billing::StatusTimeline> timelines;
+	// Only VMs whose status changed after their charge start have history to read.
 	std::map<std::string, std::int64_t> starts;
 	for (const BillableVm& vm : vms)
 	{
-		std::int64_t start = vm.cursor ? vm.cursor->chargedUntil : vm.createdAt;
-		starts[vm.id] = start;
-		timelines[vm.id].initialStatus = vm.status;
+		if (vm.statusChangedAt > vm.chargeStart())
+			starts[vm.id] = vm.chargeStart();
 	}
+	billing::StatusTimelines timelines;
+	if (starts.empty())
+		return timelines;
 
 	// Changes after each VM's start, also those at or after `end`: a VM whose status changed after the period still
 	// had its earlier status during it, so its current status cannot stand for the period.
 	std::vector<std::string> vmIds;
 	std::vector<std::string> statuses;
 	std::vector<Poco::Int64> times;
-	if (vms.size() <= kVmsReadOneByOne)
+	if (starts.size() <= kVmsReadOneByOne)
 	{
 		// A few VMs, as when one is destroyed: read each VM's history by its id, because the user-range query below
-		// would also read every other VM of the user.
-		for (const BillableVm& vm : vms)
+		// would walk every VM of the users.
+		for (const auto& [id, vmStart] : starts)
 		{
-			std::string vmId = vm.id;
-			Poco::Int64 start = starts[vm.id];
+			std::string vmId = id;
+			Poco::Int64 start = vmStart;
 			std::vector<std::string> vmStatuses;
 			std::vector<Poco::Int64> vmTimes;
 			session << "SELECT status, changed_at FROM vm_status_history WHERE vm_id = $1 AND changed_at > $2 "
 					   "ORDER BY changed_at, id",
 				use(vmId), use(start), into(vmStatuses), into(vmTimes), now;
-			vmIds.insert(vmIds.end(), vmStatuses.size(), vm.id);
+			vmIds.insert(vmIds.end(), vmStatuses.size(), id);
 			statuses.insert(statuses.end(), vmStatuses.begin(), vmStatuses.end());
 			times.insert(times.end(), vmTimes.begin(), vmTimes.end());
 		}
@@ -185,7 +189,7 @@ std::map<std::string, billing::StatusTimeline> SqlBillingStore::statusTimelines(
 	else
 	{
 		// The query reads the VMs' users by id range, joined to the cursors, so that it binds two values however many
-		// VMs there are.
+		// VMs there are. It looks up the history of the changed VMs only.
 		Poco::Int64 first = vms.front().userId;
 		Poco::Int64 last = first;
 		for (const BillableVm& vm : vms)
@@ -195,23 +199,23 @@ std::map<std::string, billing::StatusTimeline> SqlBillingStore::statusTimelines(
 		}
 		session << "SELECT h.vm_id, h.status, h.changed_at FROM vms v LEFT JOIN billing_cursors c ON c.vm_id = v.id "
 				   "JOIN vm_status_history h ON h.vm_id = v.id AND h.changed_at > COALESCE(c.charged_until, v.created_at) "
-				   "WHERE v.user_id BETWEEN $1 AND $2 ORDER BY h.vm_id, h.changed_at, h.id",
+				   "WHERE v.user_id BETWEEN $1 AND $2 AND v.status_changed_at > COALESCE(c.charged_until, v.created_at) "
+				   "ORDER BY h.vm_id, h.changed_at, h.id",
 			use(first), use(last), into(vmIds), into(statuses), into(times), now;
 	}
 
-	std::set<std::string> changed;
 	for (std::size_t i = 0; i < vmIds.size(); ++i)
 	{
 		auto start = starts.find(vmIds[i]);
 		if (start == starts.end() || times[i] <= start->second)
 			continue;
-		changed.insert(vmIds[i]);
+		billing::StatusTimeline& timeline = timelines[vmIds[i]];
 		if (times[i] < end)
-			timelines[vmIds[i]].changes.push_back(billing::StatusChange{times[i], statuses[i]});
+			timeline.changes.push_back(billing::StatusChange{times[i], statuses[i]});
 	}
 
-	for (const std::string& vmId : changed)
-		timelines[vmId].initialStatus = initialStatus(session, vmId, starts[vmId]);
+	for (auto& [vmId, timeline] : timelines)
+		timeline.initialStatus = initialStatus(session, vmId, starts[vmId]);
 	return timelines;
 }
 

@@ -18,7 +18,7 @@ public:
 	std::vector<billing::BillableVm> billableVms(Poco::Data::Session& session, std::int64_t firstUserId,
 		std::int64_t lastUserId) override;
 	std::optional<billing::BillableVm> vm(Poco::Data::Session& session, const std::string& vmId) override;
-	std::map<std::string, billing::StatusTimeline> statusTimelines(Poco::Data::Session& session,
+	billing::StatusTimelines statusTimelines(Poco::Data::Session& session,
 		const std::vector<billing::BillableVm>& vms, std::int64_t end) override;
 	void advanceCursors(Poco::Data::Session& session, const std::vector<billing::CursorAdvance>& advances) override;
 	void addUsage(Poco::Data::Session& session, const std::vector<billing::UsageRecord>& records) override;

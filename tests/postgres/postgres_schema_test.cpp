@@ -4,7 +4,7 @@
 #include "db/migrator.h"
 #include "postgres_fixture.h"
 #include "support/http_client.h"
-#include "support/usage_hours_check.h"
+#include "support/migration_checks.h"
 #include "support/vm_status_counts_check.h"
 #include "support/test_server.h"
 
@@ -18,6 +18,7 @@ class PostgresSchemaTest : public CppUnit::TestFixture
 	CPPUNIT_TEST(migrationsIdempotent);
 	CPPUNIT_TEST(vmStatusCountsFollowWrites);
 	CPPUNIT_TEST(usageRowsMergedIntoHours);
+	CPPUNIT_TEST(statusChangedAtFollowsHistory);
 	CPPUNIT_TEST(transactionRollsBack);
 	CPPUNIT_TEST(serverRunsOnPostgres);
 	CPPUNIT_TEST_SUITE_END();
@@ -51,6 +52,13 @@ public:
 	{
 		db::Database database(testing::postgresSettings(), ".");
 		std::string mismatch = testing::usageHoursMigrationMismatch(database);
+		CPPUNIT_ASSERT_MESSAGE(mismatch, mismatch.empty());
+	}
+
+	void statusChangedAtFollowsHistory()
+	{
+		db::Database database(testing::postgresSettings(), ".");
+		std::string mismatch = testing::statusChangedAtMismatch(database);
 		CPPUNIT_ASSERT_MESSAGE(mismatch, mismatch.empty());
 	}
 

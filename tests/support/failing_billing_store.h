@@ -32,8 +32,8 @@ public:
 	{
 		return _inner->vm(session, vmId);
 	}
-	std::map<std::string, billing::StatusTimeline> statusTimelines(Poco::Data::Session& session,
-		const std::vector<billing::BillableVm>& vms, std::int64_t end) override
+	billing::StatusTimelines statusTimelines(Poco::Data::Session& session, const std::vector<billing::BillableVm>& vms,
+		std::int64_t end) override
 	{
 		return _inner->statusTimelines(session, vms, end);
 	}

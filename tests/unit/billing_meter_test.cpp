@@ -42,6 +42,7 @@ class BillingMeterTest : public CppUnit::TestFixture
 	CPPUNIT_TEST(tickTwiceChargesOnce);
 	CPPUNIT_TEST(usageRowPerHourOfLife);
 	CPPUNIT_TEST(networkRateFromLastHour);
+	CPPUNIT_TEST(manyStatusChangesInOneChunk);
 	CPPUNIT_TEST(crashedTickChargedOnce);
 	CPPUNIT_TEST(concurrentMetersChargeOnce);
 	CPPUNIT_TEST(staleCursorRejected);
@@ -171,6 +172,38 @@ public:
 			return fixture.store()->currentSpend(session, user, kStart + 210 * 60, "");
 		});
 		CPPUNIT_ASSERT_EQUAL(util::Micros(0), spend[0].networkPerHour);
+	}
+
+	void manyStatusChangesInOneChunk()
+	{
+		BillingFixture fixture;
+		TestVm spec;
+		spec.createdAt = kStart;
+		std::vector<std::string> changed;
+		std::vector<std::string> unchanged;
+		for (int i = 0; i < 3; ++i)
+		{
+			std::int64_t user = fixture.addUser(100000000);
+			changed.push_back(fixture.addVm(user, spec));
+			changed.push_back(fixture.addVm(user, spec));
+			unchanged.push_back(fixture.addVm(user, spec));
+		}
+		billing::Meter meter = makeMeter(fixture, fixture.store());
+		meter.charge(kStart + 60);
+
+		// More VMs change than are read one by one, so their history comes from the query over the users' VMs.
+		for (const std::string& vm : changed)
+		{
+			fixture.setStatus(vm, "stopping", kStart + 90);
+			fixture.setStatus(vm, "stopped", kStart + 100);
+		}
+		meter.charge(kStart + 120);
+		meter.charge(kStart + 180);
+
+		for (const std::string& vm : changed)
+			CPPUNIT_ASSERT_EQUAL(exactCost(spec, 100, 180), fixture.usageTotal(vm));
+		for (const std::string& vm : unchanged)
+			CPPUNIT_ASSERT_EQUAL(exactCost(spec, 180, 180), fixture.usageTotal(vm));
 	}
 
 	void crashedTickChargedOnce()

@@ -3,7 +3,7 @@
 #include "db/database.h"
 #include "db/migrator.h"
 #include "support/temp_dir.h"
-#include "support/usage_hours_check.h"
+#include "support/migration_checks.h"
 #include "support/vm_status_counts_check.h"
 
 using namespace gpucloud;
@@ -22,6 +22,7 @@ class MigratorTest : public CppUnit::TestFixture
 	CPPUNIT_TEST(embeddedMigrationsApply);
 	CPPUNIT_TEST(vmStatusCountsFollowWrites);
 	CPPUNIT_TEST(usageRowsMergedIntoHours);
+	CPPUNIT_TEST(statusChangedAtFollowsHistory);
 	CPPUNIT_TEST(transactionRollsBack);
 	CPPUNIT_TEST_SUITE_END();
 
@@ -120,6 +121,14 @@ public:
 		testing::TempDir directory;
 		db::Database database(sqlite(), directory.path().string());
 		std::string mismatch = testing::usageHoursMigrationMismatch(database);
+		CPPUNIT_ASSERT_MESSAGE(mismatch, mismatch.empty());
+	}
+
+	void statusChangedAtFollowsHistory()
+	{
+		testing::TempDir directory;
+		db::Database database(sqlite(), directory.path().string());
+		std::string mismatch = testing::statusChangedAtMismatch(database);
 		CPPUNIT_ASSERT_MESSAGE(mismatch, mismatch.empty());
 	}
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,6 +42,10 @@ struct BillableVm
 	std::string reservationId;           ///< empty when the VM is not reserved
 	std::optional<ChargeCursor> cursor;  ///< nullopt before the first charge: charging starts at createdAt
 	std::int64_t networkBytesReported = 0;  ///< outbound bytes since creation, 0 where the backend reports none
+	std::int64_t statusChangedAt = 0;       ///< the time of its latest recorded status change, 0 when none is
+
+	/// Returns the start of the next charge: the cursor, or the creation before the first charge.
+	std::int64_t chargeStart() const { return cursor ? cursor->chargedUntil : createdAt; }
 };
 
 /// A status that a VM entered at `at` (Unix seconds).
@@ -56,6 +61,16 @@ struct StatusTimeline
 	std::string initialStatus;
 	std::vector<StatusChange> changes;
 };
+
+/// Timelines by VM id, of the VMs whose status changed after their charge start.
+using StatusTimelines = std::map<std::string, StatusTimeline>;
+
+/// Returns the timeline of `vm` from `timelines`, or, for a VM without one, its current status throughout.
+inline StatusTimeline timelineOf(const StatusTimelines& timelines, const BillableVm& vm)
+{
+	auto found = timelines.find(vm.id);
+	return found != timelines.end() ? found->second : StatusTimeline{vm.status, {}};
+}
 
 /// A conditional move of a cursor: it succeeds only while the stored cursor still equals `from` (or, for a VM
 /// without a cursor, while none exists), so that two meters never charge the same seconds.

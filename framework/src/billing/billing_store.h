@@ -52,11 +52,12 @@ public:
 	/// Returns one VM in any status, for settling a destroy; nullopt when no VM has that id.
 	virtual std::optional<BillableVm> vm(Poco::Data::Session& session, const std::string& vmId) = 0;
 
-	/// Returns, for each VM, its statuses from its charge start (cursor, else creation) up to `end` (exclusive),
-	/// read from vm_status_history. A VM without history keeps its current status throughout. Meant for the VMs of
-	/// one chunk of users or of one user: an implementation may read the history of every VM of their users.
-	virtual std::map<std::string, StatusTimeline> statusTimelines(Poco::Data::Session& session,
-		const std::vector<BillableVm>& vms, std::int64_t end) = 0;
+	/// Returns, for each VM whose status changed after its charge start (`statusChangedAt > chargeStart()`), its
+	/// statuses from its charge start up to `end` (exclusive), read from vm_status_history. The other VMs kept their
+	/// current status throughout (see timelineOf). Meant for the VMs of one chunk of users or of one user: an
+	/// implementation may read the history of every VM of their users.
+	virtual StatusTimelines statusTimelines(Poco::Data::Session& session, const std::vector<BillableVm>& vms,
+		std::int64_t end) = 0;
 
 	/// Moves every cursor of `advances`, each only if it still has its `from` value. Throws CursorConflict when any
 	/// of them had moved; the caller must then roll back.

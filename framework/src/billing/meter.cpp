@@ -85,15 +85,12 @@ void Meter::chargeChunk(const std::vector<std::int64_t>& userIds, std::int64_t e
 			std::size_t charged = 0;
 			_database.transaction([&](Poco::Data::Session& session) {
 				std::vector<BillableVm> vms = _store->billableVms(session, userIds.front(), userIds.back());
-				std::map<std::string, StatusTimeline> timelines = _store->statusTimelines(session, vms, end);
+				StatusTimelines timelines = _store->statusTimelines(session, vms, end);
 				std::vector<PendingCharge> pending;
 				pending.reserve(vms.size());
 				for (const BillableVm& vm : vms)
 				{
-					auto timeline = timelines.find(vm.id);
-					StatusTimeline constant{vm.status, {}};
-					auto charge = computeCharge(vm, timeline == timelines.end() ? constant : timeline->second, end,
-						networkPerTb);
+					auto charge = computeCharge(vm, timelineOf(timelines, vm), end, networkPerTb);
 					if (charge)
 						pending.push_back(PendingCharge{vm, *charge});
 				}

@@ -120,8 +120,8 @@ void StoreBillingService::chargeUntil(Poco::Data::Session& session, const std::s
 		std::optional<BillableVm> vm = _store->vm(session, vmId);
 		if (!vm)
 			throw std::invalid_argument("VM " + vmId + " does not exist");
-		std::map<std::string, StatusTimeline> timelines = _store->statusTimelines(session, {*vm}, at);
-		std::optional<VmCharge> charge = computeCharge(*vm, timelines[vmId], at, networkPerTb);
+		StatusTimelines timelines = _store->statusTimelines(session, {*vm}, at);
+		std::optional<VmCharge> charge = computeCharge(*vm, timelineOf(timelines, *vm), at, networkPerTb);
 		if (!charge)
 			return;
 		try

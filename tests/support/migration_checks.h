@@ -12,4 +12,9 @@ namespace gpucloud::testing
 /// differ from one row per hour of the VM's life with the minutes' sums, or an empty string when they match.
 std::string usageHoursMigrationMismatch(db::Database& database);
 
+/// Migrates an empty database up to the migration before vms.status_changed_at, writes VMs with status history out
+/// of time order, applies the remaining migrations and writes more history. Returns how status_changed_at differs
+/// from the latest changed_at of each VM after each step, or an empty string when it matches.
+std::string statusChangedAtMismatch(db::Database& database);
+
 } // namespace gpucloud::testing

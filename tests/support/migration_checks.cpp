@@ -1,4 +1,4 @@
-#include "support/usage_hours_check.h"
+#include "support/migration_checks.h"
 
 #include <cstdio>
 #include <vector>
@@ -13,8 +13,9 @@ namespace gpucloud::testing
 namespace
 {
 
-/// The first schema version with usage rows by hour.
+/// The first schema versions with usage rows by hour and with vms.status_changed_at.
 constexpr int kUsageHoursVersion = 60;
+constexpr int kStatusChangedAtVersion = 70;
 
 constexpr Poco::Int64 kCreatedAt = 1700000000;
 constexpr int kMinutes = 125;
@@ -37,9 +38,9 @@ std::string numbered(const char* prefix, int number)
 	return text;
 }
 
-/// Writes one usage row per minute the way the meter did before rows by hour: minute m costs m micro-dollars of GPU
-/// and 1 of storage, sends m bytes and was paid by ledger entry entry-m, except minute 119, which a reservation
-/// deposit paid. The disk grew from 50 to 80 GB at minute 90.
+/// Writes one usage row per minute the way the meter did before rows by hour. Minute m costs m micro-dollars of GPU
+/// and 1 of storage and sends m bytes. Ledger entry entry-m paid it, except minute 119, which a reservation deposit
+/// paid. The disk grew from 50 to 80 GB at minute 90.
 void writeMinuteRows(Poco::Data::Session& session)
 {
 	session << "INSERT INTO users (id, email, password_hash, created_at, updated_at) VALUES "
@@ -152,6 +153,78 @@ std::string usageHoursMigrationMismatch(db::Database& database)
 	for (const HourRow& row : expected)
 		text += " " + row.describe();
 	return text;
+}
+
+namespace
+{
+
+void insertVm(Poco::Data::Session& session, const std::string& id)
+{
+	std::string vmId = id;
+	session << "INSERT INTO vms (id, user_id, backend, node, template_vmid, gpu_type, gpu_count, storage_gb, ram_gb, "
+			   "cpu_cores, rental_type, status, gpu_hourly_rate_micros, storage_hourly_rate_micros, created_at, "
+			   "updated_at) VALUES ($1, 952, 'mock', 'n1', 100, '5090', 1, 50, 64, 16, 'on_demand', 'running', 890000, "
+			   "7000, 0, 0)",
+		use(vmId), now;
+}
+
+void insertHistory(Poco::Data::Session& session, const std::string& id, Poco::Int64 at)
+{
+	std::string vmId = id;
+	session << "INSERT INTO vm_status_history (vm_id, status, changed_at) VALUES ($1, 'running', $2)", use(vmId),
+		use(at), now;
+}
+
+/// Compares each VM's status_changed_at with the latest changed_at of its history (0 without history).
+std::string compareStatusChangedAt(db::Database& database, const std::string& step)
+{
+	std::vector<std::string> ids;
+	std::vector<Poco::Int64> stored, latest;
+	database.session() << "SELECT v.id, v.status_changed_at, COALESCE((SELECT MAX(h.changed_at) FROM "
+						  "vm_status_history h WHERE h.vm_id = v.id), 0) FROM vms v WHERE v.user_id = 952 ORDER BY v.id",
+		into(ids), into(stored), into(latest), now;
+	std::string text;
+	for (std::size_t i = 0; i < ids.size(); ++i)
+	{
+		if (stored[i] != latest[i])
+		{
+			text += " " + ids[i] + " has status_changed_at " + std::to_string(stored[i]) + ", latest change "
+				+ std::to_string(latest[i]);
+		}
+	}
+	return text.empty() ? "" : "after " + step + ":" + text;
+}
+
+} // namespace
+
+std::string statusChangedAtMismatch(db::Database& database)
+{
+	db::Migrator(database, migrationsBefore(kStatusChangedAtVersion)).migrate();
+	if (db::Migrator(database).currentVersion() >= kStatusChangedAtVersion)
+		return "the database was already at version " + std::to_string(kStatusChangedAtVersion);
+	database.transaction([](Poco::Data::Session& session) {
+		session << "INSERT INTO users (id, email, password_hash, created_at, updated_at) VALUES "
+				   "(952, 'status-changed@example.com', 'x', 0, 0)",
+			now;
+		insertVm(session, "changed-a");
+		insertHistory(session, "changed-a", 100);
+		insertHistory(session, "changed-a", 300);
+		insertHistory(session, "changed-a", 200);
+		insertVm(session, "changed-b");
+	});
+	db::Migrator(database).migrate();
+	std::string mismatch = compareStatusChangedAt(database, "the migration");
+	if (!mismatch.empty())
+		return mismatch;
+
+	// Servers with different clocks may write changes out of time order; the column keeps the latest.
+	database.transaction([](Poco::Data::Session& session) {
+		insertHistory(session, "changed-a", 250);
+		insertHistory(session, "changed-b", 400);
+		insertVm(session, "changed-c");
+		insertHistory(session, "changed-c", 50);
+	});
+	return compareStatusChangedAt(database, "later changes");
 }
 
 } // namespace gpucloud::testing
