@@ -235,6 +235,7 @@ StepResult JobExecutor::awaitRunning(const JobRecord& job, const VmRecord& vm, P
 		if (!repository::transition(session, vm.id, {VmState::Starting}, VmState::Running, reason, now))
 			return false;
 		repository::setIpAddress(session, vm.id, ip, now);
+		finishIn(session, job, now);
 		return true;
 	});
 	if (moved)
@@ -255,6 +256,7 @@ StepResult JobExecutor::stop(const JobRecord& job, const VmRecord& vm, Poco::JSO
 		if (vm.status == VmState::Stopping)
 			repository::transition(session, vm.id, {VmState::Stopping}, VmState::Stopped, reason, when);
 		repository::setIpAddress(session, vm.id, std::nullopt, when);
+		finishIn(session, job, when);
 	});
 	if (_allocations)
 		_allocations->invalidate();
@@ -307,8 +309,11 @@ StepResult JobExecutor::resize(const JobRecord& job, const VmRecord& vm, Poco::J
 	// The per-GB rate fixed at creation applies to the new size.
 	util::Micros rate = vm.storageGb > 0 ? util::mulDiv(vm.storageHourlyRate, storageGb, vm.storageGb)
 										 : vm.storageHourlyRate;
-	Poco::Data::Session session = _database.session();
-	repository::setStorage(session, vm.id, storageGb, rate, db::unixNow());
+	_database.transaction([&](Poco::Data::Session& session) {
+		std::int64_t when = db::unixNow();
+		repository::setStorage(session, vm.id, storageGb, rate, when);
+		finishIn(session, job, when);
+	});
 	logger().information("Job '%s': disk of VM '%s' grown to %d GB", job.id, vm.id, storageGb);
 	return StepResult::done();
 }
@@ -319,6 +324,11 @@ StepResult JobExecutor::destroy(const JobRecord& job, const VmRecord& vm)
 	releaseGpus(vm);
 	logger().information("Job '%s': VM '%s' removed from node '%s'; its GPUs are free", job.id, vm.id, vm.node);
 	return StepResult::done();
+}
+
+void JobExecutor::finishIn(Poco::Data::Session& session, const JobRecord& job, std::int64_t when)
+{
+	job_queue::finish(session, job.id, job.claimedBy, false, when);
 }
 
 std::string JobExecutor::failureReason(JobKind kind, const std::string& detail)

@@ -69,6 +69,11 @@ private:
 	StepResult restart(const JobRecord& job, VmRecord vm, Poco::JSON::Object::Ptr payload,
 		const std::function<bool()>& stopping);
 	StepResult resize(const JobRecord& job, const VmRecord& vm, Poco::JSON::Object::Ptr payload);
+
+	/// Marks the job done in the transaction that records its result, so that no client sees the VM's new state
+	/// while the job still counts as pending (which makes the next action a 409). JobRunner's finish afterwards then
+	/// changes nothing.
+	static void finishIn(Poco::Data::Session& session, const JobRecord& job, std::int64_t when);
 	StepResult destroy(const JobRecord& job, const VmRecord& vm);
 
 	sdk::HypervisorBackend& backendOf(const VmRecord& vm) const;
