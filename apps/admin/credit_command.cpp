@@ -70,7 +70,7 @@ int credit(const std::vector<std::string>& arguments, Poco::AutoPtr<Poco::Util::
 	config::ServerSettings server;
 	int applied = 0;
 	std::unique_ptr<db::Database> database = openMigratedDatabase(*configuration, server, applied);
-	auto store = std::make_shared<providers::SqlBillingStore>(database->dialect());
+	auto store = std::make_shared<providers::SqlBillingStore>();
 	billing::BillingAccounts accounts(*database, store, std::make_shared<billing::SystemClock>());
 	try
 	{

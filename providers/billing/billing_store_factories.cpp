@@ -8,7 +8,7 @@ namespace gpucloud::providers
 billing::BillingStoreFactories billingStoreFactories()
 {
 	return {
-		{"sql", [](db::Database& database) { return std::make_shared<SqlBillingStore>(database.dialect()); }},
+		{"sql", [](db::Database&) { return std::make_shared<SqlBillingStore>(); }},
 	};
 }
 

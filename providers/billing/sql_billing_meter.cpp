@@ -5,6 +5,7 @@
 #include <Poco/Data/Statement.h>
 
 #include "billing/sql_helpers.h"
+#include "db/rows.h"
 
 using namespace Poco::Data::Keywords;
 
@@ -27,60 +28,46 @@ const char* const kVmColumns =
 	"COALESCE(c.storage_seconds_charged, 0), COALESCE(c.network_bytes_charged, 0), COALESCE(n.tx_bytes, 0), "
 	"v.status_changed_at FROM vms v LEFT JOIN billing_cursors c ON c.vm_id = v.id LEFT JOIN vm_network_usage n ON n.vm_id = v.id ";
 
-/// Column vectors of a BillableVm query.
-struct VmColumns
+/// Builds a BillableVm from a row of kVmColumns, read either through Poco Data or straight from SQLite.
+template <class Row>
+BillableVm readBillableVm(const Row& row)
 {
-	std::vector<std::string> id;
-	std::vector<Poco::Int64> vmid;
-	std::vector<Poco::Int64> userId;
-	std::vector<std::string> status;
-	std::vector<std::string> gpuType;
-	std::vector<int> gpuCount;
-	std::vector<int> storageGb;
-	std::vector<Poco::Int64> gpuRate;
-	std::vector<Poco::Int64> storageRate;
-	std::vector<Poco::Int64> createdAt;
-	std::vector<std::string> reservationId;
-	std::vector<int> hasCursor;
-	std::vector<Poco::Int64> chargedUntil;
-	std::vector<Poco::Int64> gpuSeconds;
-	std::vector<Poco::Int64> storageSeconds;
-	std::vector<Poco::Int64> networkCharged;
-	std::vector<Poco::Int64> networkReported;
-	std::vector<Poco::Int64> statusChangedAt;
+	BillableVm vm;
+	vm.id = row.text(0);
+	vm.vmid = row.int64(1);
+	vm.userId = row.int64(2);
+	vm.status = row.text(3);
+	vm.gpuType = row.text(4);
+	vm.gpuCount = static_cast<int>(row.int64(5));
+	vm.storageGb = static_cast<int>(row.int64(6));
+	vm.gpuHourlyRate = row.int64(7);
+	vm.storageHourlyRate = row.int64(8);
+	vm.createdAt = row.int64(9);
+	vm.reservationId = row.text(10);
+	if (row.int64(11) != 0)
+		vm.cursor = billing::ChargeCursor{row.int64(12), row.int64(13), row.int64(14), row.int64(15)};
+	vm.networkBytesReported = row.int64(16);
+	vm.statusChangedAt = row.int64(17);
+	return vm;
+}
 
-	void extractFrom(Poco::Data::Statement& statement)
-	{
-		statement, into(id), into(vmid), into(userId), into(status), into(gpuType), into(gpuCount), into(storageGb),
-			into(gpuRate), into(storageRate), into(createdAt), into(reservationId), into(hasCursor),
-			into(chargedUntil), into(gpuSeconds), into(storageSeconds), into(networkCharged), into(networkReported),
-			into(statusChangedAt);
-	}
+/// Runs a query of kVmColumns with the parameters `bind` adds.
+template <class Bind>
+std::vector<BillableVm> selectBillableVms(Poco::Data::Session& session, const std::string& sql, Bind&& bind)
+{
+	return db::selectRows<BillableVm>(session, sql, std::forward<Bind>(bind),
+		[](const auto& row) { return readBillableVm(row); });
+}
 
-	void appendTo(std::vector<BillableVm>& vms) const
+/// Throws CursorConflict unless every one of `expected` cursor updates moved its cursor.
+void throwUnlessAllMoved(std::size_t moved, std::size_t expected)
+{
+	if (moved != expected)
 	{
-		for (std::size_t i = 0; i < id.size(); ++i)
-		{
-			BillableVm vm;
-			vm.id = id[i];
-			vm.vmid = vmid[i];
-			vm.userId = userId[i];
-			vm.status = status[i];
-			vm.gpuType = gpuType[i];
-			vm.gpuCount = gpuCount[i];
-			vm.storageGb = storageGb[i];
-			vm.gpuHourlyRate = gpuRate[i];
-			vm.storageHourlyRate = storageRate[i];
-			vm.createdAt = createdAt[i];
-			vm.reservationId = reservationId[i];
-			if (hasCursor[i] != 0)
-				vm.cursor = billing::ChargeCursor{chargedUntil[i], gpuSeconds[i], storageSeconds[i], networkCharged[i]};
-			vm.networkBytesReported = networkReported[i];
-			vm.statusChangedAt = statusChangedAt[i];
-			vms.push_back(std::move(vm));
-		}
+		throw billing::CursorConflict("Another writer charged " + std::to_string(expected - moved) + " of "
+			+ std::to_string(expected) + " VMs first");
 	}
-};
+}
 
 /// The condition that makes a VM billable; `c` is its cursor. It is a CASE so that no index on vms.status can
 /// serve it: queries that combine it with a user-id range must walk the (user_id, created_at) index, because
@@ -95,10 +82,6 @@ std::string billableCondition()
 }
 
 } // namespace
-
-SqlBillingStore::SqlBillingStore(db::Dialect dialect) : _dialect(dialect)
-{
-}
 
 std::vector<std::pair<std::int64_t, std::int64_t>> SqlBillingStore::usersWithBillableVms(Poco::Data::Session& session)
 {
@@ -123,27 +106,20 @@ std::vector<BillableVm> SqlBillingStore::billableVms(Poco::Data::Session& sessio
 {
 	Poco::Int64 first = firstUserId;
 	Poco::Int64 last = lastUserId;
-	VmColumns columns;
-	Poco::Data::Statement statement(session);
-	statement << std::string(kVmColumns) + "WHERE v.user_id BETWEEN $1 AND $2 AND " + billableCondition()
+	return selectBillableVms(session,
+		std::string(kVmColumns) + "WHERE v.user_id BETWEEN $1 AND $2 AND " + billableCondition()
 			+ " ORDER BY v.user_id, v.id",
-		use(first), use(last);
-	columns.extractFrom(statement);
-	statement.execute();
-	std::vector<BillableVm> vms;
-	columns.appendTo(vms);
-	return vms;
+		[&](auto& statement) {
+			db::addParameter(statement, first);
+			db::addParameter(statement, last);
+		});
 }
 
 std::optional<BillableVm> SqlBillingStore::vm(Poco::Data::Session& session, const std::string& vmId)
 {
-	VmColumns columns;
-	Poco::Data::Statement statement(session);
-	statement << std::string(kVmColumns) + "WHERE v.id = $1", bind(vmId);
-	columns.extractFrom(statement);
-	statement.execute();
-	std::vector<BillableVm> vms;
-	columns.appendTo(vms);
+	std::string id = vmId;
+	std::vector<BillableVm> vms = selectBillableVms(session, std::string(kVmColumns) + "WHERE v.id = $1",
+		[&](auto& statement) { db::addParameter(statement, id); });
 	if (vms.empty())
 		return std::nullopt;
 	return vms.front();
@@ -244,6 +220,21 @@ void SqlBillingStore::updateCursors(Poco::Data::Session& session, const std::vec
 {
 	if (updates.empty())
 		return;
+	const std::string sql = "UPDATE billing_cursors SET charged_until = $1, gpu_seconds_charged = $2, "
+							"storage_seconds_charged = $3, network_bytes_charged = $4 WHERE vm_id = $5 AND charged_until = $6";
+	if (std::optional<db::SqliteStatement> statement = db::SqliteStatement::borrow(session, sql))
+	{
+		std::int64_t moved = 0;
+		for (const billing::CursorAdvance& advance : updates)
+		{
+			moved += statement->bind(advance.to.chargedUntil).bind(advance.to.gpuSeconds)
+						 .bind(advance.to.storageSeconds).bind(advance.to.networkBytes).bind(advance.vmId)
+						 .bind(*advance.from).execute();
+		}
+		throwUnlessAllMoved(static_cast<std::size_t>(moved), updates.size());
+		return;
+	}
+
 	std::vector<Poco::Int64> until, gpu, storage, network, from;
 	std::vector<std::string> ids;
 	for (const billing::CursorAdvance& advance : updates)
@@ -255,31 +246,16 @@ void SqlBillingStore::updateCursors(Poco::Data::Session& session, const std::vec
 		ids.push_back(advance.vmId);
 		from.push_back(*advance.from);
 	}
-	const std::string sql = "UPDATE billing_cursors SET charged_until = $1, gpu_seconds_charged = $2, "
-							"storage_seconds_charged = $3, network_bytes_charged = $4 WHERE vm_id = $5 AND charged_until = $6";
-
+	// The PostgreSQL connector reports the count of the last execution of a vector binding only, so each row runs
+	// on its own.
 	std::size_t moved = 0;
-	if (_dialect == db::Dialect::SQLite)
+	for (std::size_t i = 0; i < ids.size(); ++i)
 	{
-		// SQLite adds up the changes of every row of a vector binding.
-		Poco::Data::Statement statement = (session << sql, use(until), use(gpu), use(storage), use(network), use(ids), use(from));
-		moved = statement.execute();
+		Poco::Data::Statement statement = (session << sql, use(until[i]), use(gpu[i]), use(storage[i]),
+			use(network[i]), use(ids[i]), use(from[i]));
+		moved += statement.execute();
 	}
-	else
-	{
-		// The PostgreSQL connector reports the count of the last execution only, so each row is checked on its own.
-		for (std::size_t i = 0; i < ids.size(); ++i)
-		{
-			Poco::Data::Statement statement = (session << sql, use(until[i]), use(gpu[i]), use(storage[i]),
-				use(network[i]), use(ids[i]), use(from[i]));
-			moved += statement.execute();
-		}
-	}
-	if (moved != ids.size())
-	{
-		throw billing::CursorConflict("Another writer charged " + std::to_string(ids.size() - moved) + " of "
-			+ std::to_string(ids.size()) + " VMs first");
-	}
+	throwUnlessAllMoved(moved, ids.size());
 }
 
 void SqlBillingStore::insertCursors(Poco::Data::Session& session, const std::vector<billing::CursorAdvance>& inserts)
@@ -303,6 +279,32 @@ void SqlBillingStore::addUsage(Poco::Data::Session& session, const std::vector<b
 {
 	if (records.empty())
 		return;
+	// The update keeps every indexed column, so that adding to a row writes the row alone.
+	const std::string sql =
+		"INSERT INTO usage_records (id, user_id, vm_id, hour_start, period_start, period_end, gpu_seconds, storage_gb, "
+		"network_bytes, gpu_cost_micros, storage_cost_micros, network_cost_micros, total_cost_micros, ledger_entry_id, "
+		"created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, NULLIF($14, ''), $15) "
+		"ON CONFLICT (vm_id, hour_start) DO UPDATE SET period_end = excluded.period_end, "
+		"gpu_seconds = usage_records.gpu_seconds + excluded.gpu_seconds, storage_gb = excluded.storage_gb, "
+		"network_bytes = usage_records.network_bytes + excluded.network_bytes, "
+		"gpu_cost_micros = usage_records.gpu_cost_micros + excluded.gpu_cost_micros, "
+		"storage_cost_micros = usage_records.storage_cost_micros + excluded.storage_cost_micros, "
+		"network_cost_micros = usage_records.network_cost_micros + excluded.network_cost_micros, "
+		"total_cost_micros = usage_records.total_cost_micros + excluded.total_cost_micros, "
+		"ledger_entry_id = COALESCE(excluded.ledger_entry_id, usage_records.ledger_entry_id)";
+	if (std::optional<db::SqliteStatement> statement = db::SqliteStatement::borrow(session, sql))
+	{
+		for (const billing::UsageRecord& record : records)
+		{
+			statement->bind(record.id).bind(record.userId).bind(record.vmId).bind(record.hourStart)
+				.bind(record.periodStart).bind(record.periodEnd).bind(record.gpuSeconds)
+				.bind(std::int64_t(record.storageGb)).bind(record.networkBytes).bind(record.gpuCost)
+				.bind(record.storageCost).bind(record.networkCost).bind(record.totalCost).bind(record.ledgerEntryId)
+				.bind(record.createdAt).execute();
+		}
+		return;
+	}
+
 	std::vector<std::string> id, vmId, ledgerId;
 	std::vector<Poco::Int64> userId, hourStart, periodStart, periodEnd, gpuSeconds, networkBytes, gpuCost, storageCost,
 		networkCost, totalCost, createdAt;
@@ -325,22 +327,9 @@ void SqlBillingStore::addUsage(Poco::Data::Session& session, const std::vector<b
 		ledgerId.push_back(record.ledgerEntryId);
 		createdAt.push_back(record.createdAt);
 	}
-	// The update keeps every indexed column, so that adding to a row writes the row alone.
-	session << "INSERT INTO usage_records (id, user_id, vm_id, hour_start, period_start, period_end, gpu_seconds, "
-			   "storage_gb, network_bytes, gpu_cost_micros, storage_cost_micros, network_cost_micros, total_cost_micros, "
-			   "ledger_entry_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
-			   "NULLIF($14, ''), $15) "
-			   "ON CONFLICT (vm_id, hour_start) DO UPDATE SET period_end = excluded.period_end, "
-			   "gpu_seconds = usage_records.gpu_seconds + excluded.gpu_seconds, storage_gb = excluded.storage_gb, "
-			   "network_bytes = usage_records.network_bytes + excluded.network_bytes, "
-			   "gpu_cost_micros = usage_records.gpu_cost_micros + excluded.gpu_cost_micros, "
-			   "storage_cost_micros = usage_records.storage_cost_micros + excluded.storage_cost_micros, "
-			   "network_cost_micros = usage_records.network_cost_micros + excluded.network_cost_micros, "
-			   "total_cost_micros = usage_records.total_cost_micros + excluded.total_cost_micros, "
-			   "ledger_entry_id = COALESCE(excluded.ledger_entry_id, usage_records.ledger_entry_id)",
-		use(id), use(userId), use(vmId), use(hourStart), use(periodStart), use(periodEnd), use(gpuSeconds), use(storageGb),
-		use(networkBytes), use(gpuCost), use(storageCost), use(networkCost), use(totalCost), use(ledgerId),
-		use(createdAt), now;
+	session << sql, use(id), use(userId), use(vmId), use(hourStart), use(periodStart), use(periodEnd), use(gpuSeconds),
+		use(storageGb), use(networkBytes), use(gpuCost), use(storageCost), use(networkCost), use(totalCost),
+		use(ledgerId), use(createdAt), now;
 }
 
 } // namespace gpucloud::providers

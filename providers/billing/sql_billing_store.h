@@ -7,13 +7,12 @@ namespace gpucloud::providers
 {
 
 /// BillingStore on the server's SQL database (SQLite or PostgreSQL) through Poco Data. The SQL is shared by both
-/// engines: `$n` placeholders, every value bound. Batches of rows are written with vector bindings, so one prepared
-/// statement serves a whole meter chunk. Lists of ids are read in batches of kInListBatch.
+/// engines: `$n` placeholders, every value bound. The meter's reads and batch writes run on SQLite through the
+/// connection's statement cache (db::SqliteStatement), one prepared statement per chunk; elsewhere Poco Data binds
+/// vectors. Lists of ids are read in batches of kInListBatch.
 class SqlBillingStore : public billing::BillingStore
 {
 public:
-	explicit SqlBillingStore(db::Dialect dialect);
-
 	std::vector<std::pair<std::int64_t, std::int64_t>> usersWithBillableVms(Poco::Data::Session& session) override;
 	std::vector<billing::BillableVm> billableVms(Poco::Data::Session& session, std::int64_t firstUserId,
 		std::int64_t lastUserId) override;
@@ -58,8 +57,6 @@ private:
 	void updateCursors(Poco::Data::Session& session, const std::vector<billing::CursorAdvance>& updates);
 	void insertCursors(Poco::Data::Session& session, const std::vector<billing::CursorAdvance>& inserts);
 	std::string initialStatus(Poco::Data::Session& session, const std::string& vmId, std::int64_t start);
-
-	db::Dialect _dialect;
 };
 
 } // namespace gpucloud::providers

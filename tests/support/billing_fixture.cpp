@@ -18,7 +18,7 @@ BillingFixture::BillingFixture()
 	settings.poolMax = 8;
 	_database = std::make_unique<db::Database>(settings, _directory.path().string());
 	db::Migrator(*_database).migrate();
-	_store = std::make_shared<providers::SqlBillingStore>(_database->dialect());
+	_store = std::make_shared<providers::SqlBillingStore>();
 }
 
 BillingFixture::~BillingFixture()

@@ -16,6 +16,7 @@ class SqliteStatementTest : public CppUnit::TestFixture
 	CPPUNIT_TEST_SUITE(SqliteStatementTest);
 	CPPUNIT_TEST(readsRowsWithBoundParameters);
 	CPPUNIT_TEST(reusesOnePreparedStatement);
+	CPPUNIT_TEST(executeCountsChangesAndRunsAgain);
 	CPPUNIT_TEST(nestedBorrowGetsItsOwnStatement);
 	CPPUNIT_TEST(returnedStatementHoldsNoReadTransaction);
 	CPPUNIT_TEST(rejectsInvalidSql);
@@ -63,6 +64,20 @@ public:
 			CPPUNIT_ASSERT_EQUAL(static_cast<int>(4 - minimum), rows);
 		}
 		CPPUNIT_ASSERT_EQUAL(1, preparedStatements(session));
+	}
+
+	void executeCountsChangesAndRunsAgain()
+	{
+		Poco::Data::Session session = _database->session();
+		{
+			auto update = db::SqliteStatement::borrow(session, "UPDATE items SET amount = amount + $1 WHERE amount >= $2");
+			CPPUNIT_ASSERT_EQUAL(std::int64_t(2), update->bind(std::int64_t(10)).bind(std::int64_t(2)).execute());
+			CPPUNIT_ASSERT_EQUAL(std::int64_t(0), update->bind(std::int64_t(10)).bind(std::int64_t(100)).execute());
+			CPPUNIT_ASSERT_EQUAL(std::int64_t(3), update->bind(std::int64_t(1)).bind(std::int64_t(0)).execute());
+		}
+		std::vector<Poco::Int64> amounts;
+		session << "SELECT amount FROM items ORDER BY id", into(amounts), now;
+		CPPUNIT_ASSERT(amounts == std::vector<Poco::Int64>({2, 13, 14}));
 	}
 
 	void nestedBorrowGetsItsOwnStatement()

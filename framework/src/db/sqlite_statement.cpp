@@ -172,6 +172,17 @@ bool SqliteStatement::next()
 	throwSqliteError(_connection, "SQLite statement failed");
 }
 
+std::int64_t SqliteStatement::execute()
+{
+	while (next())
+	{
+	}
+	std::int64_t changed = sqlite3_changes(_connection);
+	sqlite3_reset(_statement);
+	_nextParameter = 1;
+	return changed;
+}
+
 bool SqliteStatement::isNull(int column) const
 {
 	return sqlite3_column_type(_statement, column) == SQLITE_NULL;

@@ -44,6 +44,10 @@ public:
 	/// message on an error, for example "database is locked" after the busy timeout.
 	bool next();
 
+	/// Runs a statement that returns no rows, such as an INSERT or UPDATE, and returns the number of rows it changed.
+	/// Afterwards the statement can run again: binding starts over at `$1`.
+	std::int64_t execute();
+
 	/// Reads a column of the current row, counting from 0. A NULL reads as 0 or as an empty string.
 	bool isNull(int column) const;
 	std::int64_t int64(int column) const;

@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <chrono>
 
-#include <Poco/Data/RecordSet.h>
 #include <Poco/Data/Statement.h>
 
-#include "db/sqlite_statement.h"
+#include "db/rows.h"
 
 using namespace Poco::Data::Keywords;
 
@@ -43,6 +42,8 @@ namespace repository
 namespace
 {
 
+using db::addParameter;
+
 const char* kColumns =
 	"SELECT id, vmid, user_id, backend, node, backend_ref, instance_label, template_vmid, gpu_type, gpu_count, "
 	"storage_gb, ram_gb, cpu_cores, rental_type, reservation_id, auto_restart, status, status_reason, ip_address, "
@@ -50,38 +51,6 @@ const char* kColumns =
 	"updated_at, gpu_addresses, "
 	"CASE WHEN EXISTS (SELECT 1 FROM jobs WHERE jobs.vm_id = vms.id AND jobs.state IN ('queued', 'running')) "
 	"THEN 1 ELSE 0 END FROM vms ";
-
-/// The columns of the current row of a RecordSet, read the way SqliteStatement reads them.
-class RecordSetRow
-{
-public:
-	RecordSetRow(Poco::Data::RecordSet& rows, std::size_t row) : _rows(rows), _row(row) {}
-
-	std::int64_t int64(int column) const { return at(column).convert<Poco::Int64>(); }
-	std::string text(int column) const { return at(column).convert<std::string>(); }
-
-	std::optional<std::int64_t> optionalInt64(int column) const
-	{
-		const Poco::Dynamic::Var& value = at(column);
-		if (value.isEmpty())
-			return std::nullopt;
-		return value.convert<Poco::Int64>();
-	}
-
-	std::optional<std::string> optionalText(int column) const
-	{
-		const Poco::Dynamic::Var& value = at(column);
-		if (value.isEmpty())
-			return std::nullopt;
-		return value.convert<std::string>();
-	}
-
-private:
-	Poco::Dynamic::Var at(int column) const { return _rows.value(static_cast<std::size_t>(column), _row); }
-
-	Poco::Data::RecordSet& _rows;
-	std::size_t _row;
-};
 
 /// Builds a VmRecord from a row of kColumns, read either through Poco Data or straight from SQLite.
 template <class Row>
@@ -119,49 +88,11 @@ VmRecord readVm(const Row& row)
 	return vm;
 }
 
-// Parameters for either kind of statement. Poco binds by reference, so a value must outlive the execution.
-void addParameter(db::SqliteStatement& statement, std::string& value)
-{
-	statement.bind(value);
-}
-
-void addParameter(db::SqliteStatement& statement, Poco::Int64& value)
-{
-	statement.bind(value);
-}
-
-void addParameter(Poco::Data::Statement& statement, std::string& value)
-{
-	statement, use(value);
-}
-
-void addParameter(Poco::Data::Statement& statement, Poco::Int64& value)
-{
-	statement, use(value);
-}
-
-/// Runs a query of kColumns with the parameters `bind` adds and returns its rows. On SQLite the statement comes
-/// from the connection's statement cache; elsewhere Poco Data prepares it.
+/// Runs a query of kColumns with the parameters `bind` adds and returns its rows.
 template <class Bind>
 std::vector<VmRecord> selectVms(Poco::Data::Session& session, const std::string& sql, Bind&& bind)
 {
-	std::vector<VmRecord> records;
-	if (std::optional<db::SqliteStatement> statement = db::SqliteStatement::borrow(session, sql))
-	{
-		bind(*statement);
-		while (statement->next())
-			records.push_back(readVm(*statement));
-		return records;
-	}
-	Poco::Data::Statement statement(session);
-	statement << sql;
-	bind(statement);
-	statement.execute();
-	Poco::Data::RecordSet rows(statement);
-	records.reserve(rows.rowCount());
-	for (std::size_t row = 0; row < rows.rowCount(); ++row)
-		records.push_back(readVm(RecordSetRow(rows, row)));
-	return records;
+	return db::selectRows<VmRecord>(session, sql, std::forward<Bind>(bind), [](const auto& row) { return readVm(row); });
 }
 
 void insertHistory(Poco::Data::Session& session, const std::string& vmId, const std::string& status,
