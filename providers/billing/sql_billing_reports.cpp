@@ -117,21 +117,24 @@ std::vector<billing::VmSpend> SqlBillingStore::currentSpend(Poco::Data::Session&
 {
 	Poco::Int64 user = userId;
 	Poco::Int64 hourAgo = now - 3600;
-	// The network rate comes from the user's usage rows that end within the last hour. Such a row began less than an
-	// hour before its last period, so reading those that began within three hours finds them all unless a period
-	// was over an hour long (a meter that did not run for that long).
+	// The network rate comes from each VM's usage rows that end within the last hour. Such a row's hour began less
+	// than an hour before its last period, so the rows whose hour began within three hours include them all unless a
+	// period was over an hour long (a meter that did not run for that long). Both sums read the (vm_id, hour_start)
+	// index; VM creation runs this query in its transaction.
 	Poco::Int64 threeHoursAgo = now - 3 * billing::kUsageRowSeconds;
 	std::vector<std::string> vmId, status, gpuType;
 	std::vector<Poco::Int64> vmid, gpuRate, storageRate, networkCost, networkSeconds;
 	std::vector<int> gpuCount, storageGb;
 	session << "SELECT v.id, v.vmid, v.status, v.gpu_type, v.gpu_count, v.storage_gb, v.gpu_hourly_rate_micros, "
-			   "v.storage_hourly_rate_micros, COALESCE(n.cost, 0), COALESCE(n.seconds, 0) FROM vms v LEFT JOIN ("
-			   "SELECT u.vm_id, CAST(SUM(u.network_cost_micros) AS BIGINT) AS cost, "
-			   "CAST(SUM(u.period_end - u.period_start) AS BIGINT) AS seconds FROM usage_records u "
-			   "WHERE u.user_id = $1 AND u.period_start > $2 AND u.period_end > $3 GROUP BY u.vm_id"
-			   ") n ON n.vm_id = v.id WHERE v.user_id = $4 AND v.status IN " + std::string(sql::kLiveStatuses)
-			+ " AND v.id <> $5 ORDER BY v.created_at, v.id",
-		use(user), use(threeHoursAgo), use(hourAgo), use(user), bind(excludeVmId), into(vmId), into(vmid), into(status),
+			   "v.storage_hourly_rate_micros, "
+			   "COALESCE((SELECT CAST(SUM(u.network_cost_micros) AS BIGINT) FROM usage_records u "
+			   "WHERE u.vm_id = v.id AND u.hour_start > $1 AND u.period_end > $2), 0), "
+			   "COALESCE((SELECT CAST(SUM(u.period_end - u.period_start) AS BIGINT) FROM usage_records u "
+			   "WHERE u.vm_id = v.id AND u.hour_start > $3 AND u.period_end > $4), 0) "
+			   "FROM vms v WHERE v.user_id = $5 AND v.status IN " + std::string(sql::kLiveStatuses)
+			+ " AND v.id <> $6 ORDER BY v.created_at, v.id",
+		use(threeHoursAgo), use(hourAgo), use(threeHoursAgo), use(hourAgo), use(user), bind(excludeVmId), into(vmId),
+		into(vmid), into(status),
 		into(gpuType), into(gpuCount), into(storageGb), into(gpuRate), into(storageRate), into(networkCost),
 		into(networkSeconds), Poco::Data::Keywords::now;
 
