@@ -240,7 +240,7 @@ StepResult JobExecutor::awaitRunning(const JobRecord& job, const VmRecord& vm, P
 	});
 	if (moved)
 		logger().information("Job '%s': VM '%s' is running (IP %s)", job.id, vm.id, ip.value_or("unknown"));
-	return moved ? StepResult::done() : StepResult::cancelled();
+	return moved ? StepResult::finished() : StepResult::cancelled();
 }
 
 StepResult JobExecutor::stop(const JobRecord& job, const VmRecord& vm, Poco::JSON::Object::Ptr payload)
@@ -261,7 +261,7 @@ StepResult JobExecutor::stop(const JobRecord& job, const VmRecord& vm, Poco::JSO
 	if (_allocations)
 		_allocations->invalidate();
 	logger().information("Job '%s': VM '%s' stopped; its GPUs are free", job.id, vm.id);
-	return StepResult::done();
+	return StepResult::finished();
 }
 
 StepResult JobExecutor::restart(const JobRecord& job, VmRecord vm, Poco::JSON::Object::Ptr payload,
@@ -315,7 +315,7 @@ StepResult JobExecutor::resize(const JobRecord& job, const VmRecord& vm, Poco::J
 		finishIn(session, job, when);
 	});
 	logger().information("Job '%s': disk of VM '%s' grown to %d GB", job.id, vm.id, storageGb);
-	return StepResult::done();
+	return StepResult::finished();
 }
 
 StepResult JobExecutor::destroy(const JobRecord& job, const VmRecord& vm)

@@ -25,6 +25,7 @@ struct StepResult
 	enum class Outcome
 	{
 		Done,       ///< the job is complete
+		Finished,   ///< the job is complete and already marked done, in the transaction that recorded its result
 		Cancelled,  ///< the VM moved on (destroyed, failed, changed by another job): nothing left to do
 		Deferred,   ///< the job waits: for another job, for the guest's IP address, or for a shutdown to pass
 	};
@@ -33,6 +34,7 @@ struct StepResult
 	std::int64_t runAfter = 0;  ///< for Deferred
 
 	static StepResult done() { return {Outcome::Done, 0}; }
+	static StepResult finished() { return {Outcome::Finished, 0}; }
 	static StepResult cancelled() { return {Outcome::Cancelled, 0}; }
 	static StepResult deferred(std::int64_t runAfter) { return {Outcome::Deferred, runAfter}; }
 };
@@ -71,8 +73,7 @@ private:
 	StepResult resize(const JobRecord& job, const VmRecord& vm, Poco::JSON::Object::Ptr payload);
 
 	/// Marks the job done in the transaction that records its result, so that no client sees the VM's new state
-	/// while the job still counts as pending (which makes the next action a 409). JobRunner's finish afterwards then
-	/// changes nothing.
+	/// while the job still counts as pending (which makes the next action a 409). The step then returns finished().
 	static void finishIn(Poco::Data::Session& session, const JobRecord& job, std::int64_t when);
 	StepResult destroy(const JobRecord& job, const VmRecord& vm);
 

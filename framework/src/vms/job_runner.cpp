@@ -153,6 +153,7 @@ void JobRunner::execute(const JobRecord& job, const std::string& worker)
 		switch (result.outcome)
 		{
 		case StepResult::Outcome::Done: job_queue::finish(session, job.id, worker, false, db::unixNow()); break;
+		case StepResult::Outcome::Finished: break;
 		case StepResult::Outcome::Cancelled: job_queue::finish(session, job.id, worker, true, db::unixNow()); break;
 		case StepResult::Outcome::Deferred:
 			job_queue::reschedule(session, job.id, worker, result.runAfter, false, "", db::unixNow());
