@@ -42,7 +42,7 @@ struct BillableVm
 	std::string reservationId;           ///< empty when the VM is not reserved
 	std::optional<ChargeCursor> cursor;  ///< nullopt before the first charge: charging starts at createdAt
 	std::int64_t networkBytesReported = 0;  ///< outbound bytes since creation, 0 where the backend reports none
-	std::int64_t statusChangedAt = 0;       ///< the time of its latest recorded status change, 0 when none is
+	std::int64_t statusChangedAt = 0;       ///< the latest changed_at of its status history, 0 without history
 
 	/// Returns the start of the next charge: the cursor, or the creation before the first charge.
 	std::int64_t chargeStart() const { return cursor ? cursor->chargedUntil : createdAt; }
