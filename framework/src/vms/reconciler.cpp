@@ -164,7 +164,7 @@ void Reconciler::reconcileBackend(const plugin::BackendInstance& instance, std::
 	}
 
 	if (unreachable.empty())
-		countUnowned(instance, statuses, unowned);
+		countUnowned(instance, statuses, unowned, passStarted);
 
 	std::shared_ptr<const catalogue::InventorySnapshot> snapshot = _inventory ? _inventory->snapshot() : nullptr;
 	for (const VmRecord& vm : vms)
@@ -188,7 +188,7 @@ void Reconciler::reconcileBackend(const plugin::BackendInstance& instance, std::
 }
 
 void Reconciler::countUnowned(const plugin::BackendInstance& instance, const std::vector<sdk::VmStatus>& statuses,
-	std::uint64_t& unowned)
+	std::uint64_t& unowned, std::int64_t passStarted)
 {
 	// Read after the listing, so that a VM whose record was inserted meanwhile counts as owned.
 	std::set<std::string> known;
@@ -206,12 +206,18 @@ void Reconciler::countUnowned(const plugin::BackendInstance& instance, const std
 	}
 	for (const sdk::VmStatus& status : statuses)
 	{
-		if (status.vmId.empty() || known.count(status.vmId) == 0)
+		bool owned = !status.vmId.empty() && known.count(status.vmId) != 0;
+		if (!owned && !status.vmId.empty())
 		{
-			++unowned;
-			reportOnce("unowned:" + instance.name + ":" + status.backendId, "Backend '" + instance.name
-				+ "' has VM '" + status.backendId + "' on node '" + status.node + "', which no VM record owns");
+			// A job of the VM that finished after the listing, such as a destroy, explains it.
+			Poco::Data::Session session = _database.session();
+			owned = job_queue::activeSince(session, status.vmId, passStarted);
 		}
+		if (owned)
+			continue;
+		++unowned;
+		reportOnce("unowned:" + instance.name + ":" + status.backendId, "Backend '" + instance.name
+			+ "' has VM '" + status.backendId + "' on node '" + status.node + "', which no VM record owns");
 	}
 }
 

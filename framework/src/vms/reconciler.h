@@ -60,8 +60,10 @@ public:
 private:
 	void run();
 	void reconcileBackend(const plugin::BackendInstance& instance, std::uint64_t& unowned, std::uint64_t& doubled);
+	// Counts and reports the listed VMs that no record owns, except those with a job pending or changed since
+	// `passStarted`: a destroy job that finished after the listing leaves the record destroyed.
 	void countUnowned(const plugin::BackendInstance& instance, const std::vector<sdk::VmStatus>& statuses,
-		std::uint64_t& unowned);
+		std::uint64_t& unowned, std::int64_t passStarted);
 	// Each correction leaves the VM alone when one of its jobs is pending or changed since `passStarted`.
 	void checkVm(const VmRecord& vm, const sdk::VmStatus* seen, const std::string& missingReason,
 		std::int64_t passStarted);
