@@ -9,10 +9,16 @@
 // tick, where every VM starts a new usage row, is timed too. The check requires, for every user, a consistent
 // ledger (BillingFixture::ledgerInconsistency) and a balance of credit minus 10,100 per VM and minute, and that a
 // tick repeated at the same time charges nothing. Prints one JSON line prefixed with METER_JSON.
+//
+// With BENCH_METER_POSTGRES set to a libpq connection string, the tool runs on that PostgreSQL database instead,
+// after it drops and recreates the schema `public`: point it only at a throwaway cluster.
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
 #include <iostream>
+
+#include <Poco/Data/PostgreSQL/Connector.h>
+#include <Poco/Data/Session.h>
 
 #include "billing/meter.h"
 #include "support/billing_fixture.h"
@@ -89,6 +95,26 @@ std::size_t countInexactUsers(testing::BillingFixture& fixture, const std::vecto
 	return inexact;
 }
 
+/// Returns a fixture on a fresh SQLite database, or on PostgreSQL when BENCH_METER_POSTGRES names one.
+std::unique_ptr<testing::BillingFixture> makeFixture()
+{
+	const char* connection = std::getenv("BENCH_METER_POSTGRES");
+	if (connection == nullptr || *connection == '\0')
+		return std::make_unique<testing::BillingFixture>();
+	Poco::Data::PostgreSQL::Connector::registerConnector();
+	{
+		Poco::Data::Session session("PostgreSQL", connection);
+		session << "SET client_min_messages = warning", now;
+		session << "DROP SCHEMA public CASCADE", now;
+		session << "CREATE SCHEMA public", now;
+	}
+	config::DatabaseSettings settings;
+	settings.driver = "postgresql";
+	settings.connection = connection;
+	settings.poolMax = 8;
+	return std::make_unique<testing::BillingFixture>(settings);
+}
+
 /// Runs one meter tick at `at` and returns its wall time in milliseconds.
 double timedTick(billing::Meter& meter, std::int64_t at, billing::MeterReport& report)
 {
@@ -99,7 +125,7 @@ double timedTick(billing::Meter& meter, std::int64_t at, billing::MeterReport& r
 
 } // namespace
 
-int main(int argc, char** argv)
+int run(int argc, char** argv)
 {
 	int vms = argc > 1 ? std::atoi(argv[1]) : 100000;
 	int vmsPerUser = argc > 2 ? std::atoi(argv[2]) : 10;
@@ -110,7 +136,8 @@ int main(int argc, char** argv)
 		return EXIT_FAILURE;
 	}
 
-	testing::BillingFixture fixture;
+	std::unique_ptr<testing::BillingFixture> database = makeFixture();
+	testing::BillingFixture& fixture = *database;
 	auto seedStarted = std::chrono::steady_clock::now();
 	std::vector<std::int64_t> userIds = populate(fixture, vms, vmsPerUser);
 	double seedSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - seedStarted).count();
@@ -159,4 +186,21 @@ int main(int argc, char** argv)
 			  << ", \"exact\": " << (exact ? "true" : "false")
 			  << "}" << std::endl;
 	return exact ? EXIT_SUCCESS : EXIT_FAILURE;
+}
+
+int main(int argc, char** argv)
+{
+	try
+	{
+		return run(argc, argv);
+	}
+	catch (const Poco::Exception& error)
+	{
+		std::cerr << "meter_exactness_bench: " << error.displayText() << "\n";
+	}
+	catch (const std::exception& error)
+	{
+		std::cerr << "meter_exactness_bench: " << error.what() << "\n";
+	}
+	return EXIT_FAILURE;
 }

@@ -1,6 +1,7 @@
 #include "billing/sql_billing_store.h"
 
 #include <algorithm>
+#include <deque>
 
 #include <Poco/Data/Statement.h>
 
@@ -58,6 +59,60 @@ std::vector<BillableVm> selectBillableVms(Poco::Data::Session& session, const st
 	return db::selectRows<BillableVm>(session, sql, std::forward<Bind>(bind),
 		[](const auto& row) { return readBillableVm(row); });
 }
+
+/// Parameters per statement for the meter's batch writes on PostgreSQL, where a statement per row costs a round trip
+/// each. libpq (fe-protocol3.c) takes a message over 30,000 bytes for lost synchronization unless its type is listed
+/// in VALID_LONG_MESSAGE_TYPE, and the parameter description ('t', 4 bytes per parameter) is not: 7,500 parameters
+/// failed with "lost synchronization with server: got message type "t", length 30006".
+constexpr std::size_t kPostgresBatchParameters = 6000;
+
+/// Returns `rows` rows of a VALUES list, "(...), (...)", with one item per column, in which `?` stands for the next
+/// numbered parameter, for example {"?::text", "?::bigint"}. The parameters count from $1.
+std::string valuesList(std::size_t rows, const std::vector<std::string>& columns)
+{
+	std::string text;
+	int parameter = 1;
+	for (std::size_t row = 0; row < rows; ++row)
+	{
+		text += row == 0 ? "(" : ", (";
+		for (std::size_t column = 0; column < columns.size(); ++column)
+		{
+			if (column > 0)
+				text += ", ";
+			for (char c : columns[column])
+				text += c == '?' ? "$" + std::to_string(parameter++) : std::string(1, c);
+		}
+		text += ")";
+	}
+	return text;
+}
+
+/// Binds values to a Poco Data statement in order. Poco binds by reference, so the values stay here, at addresses
+/// that do not move, until the statement has run.
+class OrderedParameters
+{
+public:
+	explicit OrderedParameters(Poco::Data::Statement& statement) : _statement(statement) {}
+
+	OrderedParameters& add(std::int64_t value)
+	{
+		_integers.push_back(value);
+		_statement, use(_integers.back());
+		return *this;
+	}
+
+	OrderedParameters& add(const std::string& value)
+	{
+		_texts.push_back(value);
+		_statement, use(_texts.back());
+		return *this;
+	}
+
+private:
+	Poco::Data::Statement& _statement;
+	std::deque<Poco::Int64> _integers;
+	std::deque<std::string> _texts;
+};
 
 /// Throws CursorConflict unless every one of `expected` cursor updates moved its cursor.
 void throwUnlessAllMoved(std::size_t moved, std::size_t expected)
@@ -235,27 +290,30 @@ void SqlBillingStore::updateCursors(Poco::Data::Session& session, const std::vec
 		return;
 	}
 
-	std::vector<Poco::Int64> until, gpu, storage, network, from;
-	std::vector<std::string> ids;
-	for (const billing::CursorAdvance& advance : updates)
-	{
-		until.push_back(advance.to.chargedUntil);
-		gpu.push_back(advance.to.gpuSeconds);
-		storage.push_back(advance.to.storageSeconds);
-		network.push_back(advance.to.networkBytes);
-		ids.push_back(advance.vmId);
-		from.push_back(*advance.from);
-	}
-	// The PostgreSQL connector reports the count of the last execution of a vector binding only, so each row runs
-	// on its own.
+	// One statement per batch of rows. (The PostgreSQL connector runs a vector binding once per row and reports the
+	// count of the last run only.)
+	const std::vector<std::string> columns = {"?::text", "?::bigint", "?::bigint", "?::bigint", "?::bigint", "?::bigint"};
+	const std::size_t batchRows = kPostgresBatchParameters / columns.size();
 	std::size_t moved = 0;
-	for (std::size_t i = 0; i < ids.size(); ++i)
+	for (std::size_t first = 0; first < updates.size(); first += batchRows)
 	{
-		Poco::Data::Statement statement = (session << sql, use(until[i]), use(gpu[i]), use(storage[i]),
-			use(network[i]), use(ids[i]), use(from[i]));
+		std::size_t count = std::min(batchRows, updates.size() - first);
+		Poco::Data::Statement statement(session);
+		statement << "UPDATE billing_cursors AS c SET charged_until = v.until, gpu_seconds_charged = v.gpu, "
+					 "storage_seconds_charged = v.storage, network_bytes_charged = v.network FROM (VALUES "
+				+ valuesList(count, columns)
+				+ ") AS v (vm_id, from_until, until, gpu, storage, network) "
+				  "WHERE c.vm_id = v.vm_id AND c.charged_until = v.from_until";
+		OrderedParameters parameters(statement);
+		for (std::size_t i = first; i < first + count; ++i)
+		{
+			const billing::CursorAdvance& advance = updates[i];
+			parameters.add(advance.vmId).add(*advance.from).add(advance.to.chargedUntil).add(advance.to.gpuSeconds)
+				.add(advance.to.storageSeconds).add(advance.to.networkBytes);
+		}
 		moved += statement.execute();
 	}
-	throwUnlessAllMoved(moved, ids.size());
+	throwUnlessAllMoved(moved, updates.size());
 }
 
 void SqlBillingStore::insertCursors(Poco::Data::Session& session, const std::vector<billing::CursorAdvance>& inserts)
@@ -279,12 +337,13 @@ void SqlBillingStore::addUsage(Poco::Data::Session& session, const std::vector<b
 {
 	if (records.empty())
 		return;
-	// The update keeps every indexed column, so that adding to a row writes the row alone.
-	const std::string sql =
+	const std::string insert =
 		"INSERT INTO usage_records (id, user_id, vm_id, hour_start, period_start, period_end, gpu_seconds, storage_gb, "
 		"network_bytes, gpu_cost_micros, storage_cost_micros, network_cost_micros, total_cost_micros, ledger_entry_id, "
-		"created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, NULLIF($14, ''), $15) "
-		"ON CONFLICT (vm_id, hour_start) DO UPDATE SET period_end = excluded.period_end, "
+		"created_at) VALUES ";
+	// The update keeps every indexed column, so that adding to a row writes the row alone.
+	const std::string onConflict =
+		" ON CONFLICT (vm_id, hour_start) DO UPDATE SET period_end = excluded.period_end, "
 		"gpu_seconds = usage_records.gpu_seconds + excluded.gpu_seconds, storage_gb = excluded.storage_gb, "
 		"network_bytes = usage_records.network_bytes + excluded.network_bytes, "
 		"gpu_cost_micros = usage_records.gpu_cost_micros + excluded.gpu_cost_micros, "
@@ -292,7 +351,9 @@ void SqlBillingStore::addUsage(Poco::Data::Session& session, const std::vector<b
 		"network_cost_micros = usage_records.network_cost_micros + excluded.network_cost_micros, "
 		"total_cost_micros = usage_records.total_cost_micros + excluded.total_cost_micros, "
 		"ledger_entry_id = COALESCE(excluded.ledger_entry_id, usage_records.ledger_entry_id)";
-	if (std::optional<db::SqliteStatement> statement = db::SqliteStatement::borrow(session, sql))
+	const std::string sqliteSql = insert
+		+ "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, NULLIF($14, ''), $15)" + onConflict;
+	if (std::optional<db::SqliteStatement> statement = db::SqliteStatement::borrow(session, sqliteSql))
 	{
 		for (const billing::UsageRecord& record : records)
 		{
@@ -305,31 +366,27 @@ void SqlBillingStore::addUsage(Poco::Data::Session& session, const std::vector<b
 		return;
 	}
 
-	std::vector<std::string> id, vmId, ledgerId;
-	std::vector<Poco::Int64> userId, hourStart, periodStart, periodEnd, gpuSeconds, networkBytes, gpuCost, storageCost,
-		networkCost, totalCost, createdAt;
-	std::vector<int> storageGb;
-	for (const billing::UsageRecord& record : records)
+	// One statement per batch of rows; a chunk has at most one record per VM, so no row is updated twice.
+	const std::vector<std::string> columns = {"?::text", "?::bigint", "?::text", "?::bigint", "?::bigint", "?::bigint",
+		"?::bigint", "?::integer", "?::bigint", "?::bigint", "?::bigint", "?::bigint", "?::bigint", "NULLIF(?::text, '')",
+		"?::bigint"};
+	const std::size_t batchRows = kPostgresBatchParameters / columns.size();
+	for (std::size_t first = 0; first < records.size(); first += batchRows)
 	{
-		id.push_back(record.id);
-		userId.push_back(record.userId);
-		vmId.push_back(record.vmId);
-		hourStart.push_back(record.hourStart);
-		periodStart.push_back(record.periodStart);
-		periodEnd.push_back(record.periodEnd);
-		gpuSeconds.push_back(record.gpuSeconds);
-		storageGb.push_back(record.storageGb);
-		networkBytes.push_back(record.networkBytes);
-		gpuCost.push_back(record.gpuCost);
-		storageCost.push_back(record.storageCost);
-		networkCost.push_back(record.networkCost);
-		totalCost.push_back(record.totalCost);
-		ledgerId.push_back(record.ledgerEntryId);
-		createdAt.push_back(record.createdAt);
+		std::size_t count = std::min(batchRows, records.size() - first);
+		Poco::Data::Statement statement(session);
+		statement << insert + valuesList(count, columns) + onConflict;
+		OrderedParameters parameters(statement);
+		for (std::size_t i = first; i < first + count; ++i)
+		{
+			const billing::UsageRecord& record = records[i];
+			parameters.add(record.id).add(record.userId).add(record.vmId).add(record.hourStart).add(record.periodStart)
+				.add(record.periodEnd).add(record.gpuSeconds).add(std::int64_t(record.storageGb))
+				.add(record.networkBytes).add(record.gpuCost).add(record.storageCost).add(record.networkCost)
+				.add(record.totalCost).add(record.ledgerEntryId).add(record.createdAt);
+		}
+		statement.execute();
 	}
-	session << sql, use(id), use(userId), use(vmId), use(hourStart), use(periodStart), use(periodEnd), use(gpuSeconds),
-		use(storageGb), use(networkBytes), use(gpuCost), use(storageCost), use(networkCost), use(totalCost),
-		use(ledgerId), use(createdAt), now;
 }
 
 } // namespace gpucloud::providers

@@ -11,11 +11,25 @@ using namespace Poco::Data::Keywords;
 namespace gpucloud::testing
 {
 
-BillingFixture::BillingFixture()
+namespace
+{
+
+config::DatabaseSettings sqliteSettings()
 {
 	config::DatabaseSettings settings;
 	settings.path = "billing.db";
 	settings.poolMax = 8;
+	return settings;
+}
+
+} // namespace
+
+BillingFixture::BillingFixture() : BillingFixture(sqliteSettings())
+{
+}
+
+BillingFixture::BillingFixture(const config::DatabaseSettings& settings)
+{
 	_database = std::make_unique<db::Database>(settings, _directory.path().string());
 	db::Migrator(*_database).migrate();
 	_store = std::make_shared<providers::SqlBillingStore>();

@@ -47,6 +47,9 @@ class BillingFixture
 {
 public:
 	BillingFixture();
+
+	/// Uses the database of `settings` instead, for example an empty PostgreSQL schema, and migrates it.
+	explicit BillingFixture(const config::DatabaseSettings& settings);
 	~BillingFixture();
 
 	db::Database& database() { return *_database; }
