@@ -1,7 +1,6 @@
 #include "billing/sql_billing_store.h"
 
 #include <algorithm>
-#include <deque>
 
 #include <Poco/Data/Statement.h>
 
@@ -59,60 +58,6 @@ std::vector<BillableVm> selectBillableVms(Poco::Data::Session& session, const st
 	return db::selectRows<BillableVm>(session, sql, std::forward<Bind>(bind),
 		[](const auto& row) { return readBillableVm(row); });
 }
-
-/// Parameters per statement for the meter's batch writes on PostgreSQL, where a statement per row costs a round trip
-/// each. libpq (fe-protocol3.c) takes a message over 30,000 bytes for lost synchronization unless its type is listed
-/// in VALID_LONG_MESSAGE_TYPE, and the parameter description ('t', 4 bytes per parameter) is not: 7,500 parameters
-/// failed with "lost synchronization with server: got message type "t", length 30006".
-constexpr std::size_t kPostgresBatchParameters = 6000;
-
-/// Returns `rows` rows of a VALUES list, "(...), (...)", with one item per column, in which `?` stands for the next
-/// numbered parameter, for example {"?::text", "?::bigint"}. The parameters count from $1.
-std::string valuesList(std::size_t rows, const std::vector<std::string>& columns)
-{
-	std::string text;
-	int parameter = 1;
-	for (std::size_t row = 0; row < rows; ++row)
-	{
-		text += row == 0 ? "(" : ", (";
-		for (std::size_t column = 0; column < columns.size(); ++column)
-		{
-			if (column > 0)
-				text += ", ";
-			for (char c : columns[column])
-				text += c == '?' ? "$" + std::to_string(parameter++) : std::string(1, c);
-		}
-		text += ")";
-	}
-	return text;
-}
-
-/// Binds values to a Poco Data statement in order. Poco binds by reference, so the values stay here, at addresses
-/// that do not move, until the statement has run.
-class OrderedParameters
-{
-public:
-	explicit OrderedParameters(Poco::Data::Statement& statement) : _statement(statement) {}
-
-	OrderedParameters& add(std::int64_t value)
-	{
-		_integers.push_back(value);
-		_statement, use(_integers.back());
-		return *this;
-	}
-
-	OrderedParameters& add(const std::string& value)
-	{
-		_texts.push_back(value);
-		_statement, use(_texts.back());
-		return *this;
-	}
-
-private:
-	Poco::Data::Statement& _statement;
-	std::deque<Poco::Int64> _integers;
-	std::deque<std::string> _texts;
-};
 
 /// Throws CursorConflict unless every one of `expected` cursor updates moved its cursor.
 void throwUnlessAllMoved(std::size_t moved, std::size_t expected)
@@ -293,7 +238,7 @@ void SqlBillingStore::updateCursors(Poco::Data::Session& session, const std::vec
 	// One statement per batch of rows. (The PostgreSQL connector runs a vector binding once per row and reports the
 	// count of the last run only.)
 	const std::vector<std::string> columns = {"?::text", "?::bigint", "?::bigint", "?::bigint", "?::bigint", "?::bigint"};
-	const std::size_t batchRows = kPostgresBatchParameters / columns.size();
+	const std::size_t batchRows = sql::kPostgresBatchParameters / columns.size();
 	std::size_t moved = 0;
 	for (std::size_t first = 0; first < updates.size(); first += batchRows)
 	{
@@ -301,15 +246,14 @@ void SqlBillingStore::updateCursors(Poco::Data::Session& session, const std::vec
 		Poco::Data::Statement statement(session);
 		statement << "UPDATE billing_cursors AS c SET charged_until = v.until, gpu_seconds_charged = v.gpu, "
 					 "storage_seconds_charged = v.storage, network_bytes_charged = v.network FROM (VALUES "
-				+ valuesList(count, columns)
+				+ sql::valuesList(count, columns)
 				+ ") AS v (vm_id, from_until, until, gpu, storage, network) "
 				  "WHERE c.vm_id = v.vm_id AND c.charged_until = v.from_until";
-		OrderedParameters parameters(statement);
 		for (std::size_t i = first; i < first + count; ++i)
 		{
 			const billing::CursorAdvance& advance = updates[i];
-			parameters.add(advance.vmId).add(*advance.from).add(advance.to.chargedUntil).add(advance.to.gpuSeconds)
-				.add(advance.to.storageSeconds).add(advance.to.networkBytes);
+			statement, bind(advance.vmId), bind(*advance.from), bind(advance.to.chargedUntil),
+				bind(advance.to.gpuSeconds), bind(advance.to.storageSeconds), bind(advance.to.networkBytes);
 		}
 		moved += statement.execute();
 	}
@@ -370,20 +314,19 @@ void SqlBillingStore::addUsage(Poco::Data::Session& session, const std::vector<b
 	const std::vector<std::string> columns = {"?::text", "?::bigint", "?::text", "?::bigint", "?::bigint", "?::bigint",
 		"?::bigint", "?::integer", "?::bigint", "?::bigint", "?::bigint", "?::bigint", "?::bigint", "NULLIF(?::text, '')",
 		"?::bigint"};
-	const std::size_t batchRows = kPostgresBatchParameters / columns.size();
+	const std::size_t batchRows = sql::kPostgresBatchParameters / columns.size();
 	for (std::size_t first = 0; first < records.size(); first += batchRows)
 	{
 		std::size_t count = std::min(batchRows, records.size() - first);
 		Poco::Data::Statement statement(session);
-		statement << insert + valuesList(count, columns) + onConflict;
-		OrderedParameters parameters(statement);
+		statement << insert + sql::valuesList(count, columns) + onConflict;
 		for (std::size_t i = first; i < first + count; ++i)
 		{
 			const billing::UsageRecord& record = records[i];
-			parameters.add(record.id).add(record.userId).add(record.vmId).add(record.hourStart).add(record.periodStart)
-				.add(record.periodEnd).add(record.gpuSeconds).add(std::int64_t(record.storageGb))
-				.add(record.networkBytes).add(record.gpuCost).add(record.storageCost).add(record.networkCost)
-				.add(record.totalCost).add(record.ledgerEntryId).add(record.createdAt);
+			statement, bind(record.id), bind(record.userId), bind(record.vmId), bind(record.hourStart),
+				bind(record.periodStart), bind(record.periodEnd), bind(record.gpuSeconds), bind(record.storageGb),
+				bind(record.networkBytes), bind(record.gpuCost), bind(record.storageCost), bind(record.networkCost),
+				bind(record.totalCost), bind(record.ledgerEntryId), bind(record.createdAt);
 		}
 		statement.execute();
 	}

@@ -40,4 +40,14 @@ void bindAll(Poco::Data::Statement& statement, const std::vector<Value>& values)
 /// The statuses in which a VM exists and is charged at least for storage.
 extern const char* const kLiveStatuses;
 
+/// Parameters per statement for batch writes on PostgreSQL, where a statement per row costs a round trip each.
+/// libpq (fe-protocol3.c) takes a message over 30,000 bytes for lost synchronization unless its type is listed in
+/// VALID_LONG_MESSAGE_TYPE, and the parameter description ('t', 4 bytes per parameter) is not: 7,500 parameters
+/// failed with "lost synchronization with server: got message type "t", length 30006".
+constexpr std::size_t kPostgresBatchParameters = 6000;
+
+/// Returns `rows` rows of a VALUES list, "(...), (...)", with one item per column, in which `?` stands for the next
+/// numbered parameter, for example {"?::text", "?::bigint"}. The parameters count from $1.
+std::string valuesList(std::size_t rows, const std::vector<std::string>& columns);
+
 } // namespace gpucloud::providers::sql
