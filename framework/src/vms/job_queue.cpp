@@ -212,15 +212,6 @@ std::size_t cancelQueued(Poco::Data::Session& session, const std::string& vmId, 
 	return update.execute();
 }
 
-bool hasPending(Poco::Data::Session& session, const std::string& vmId)
-{
-	std::string vm = vmId;
-	Poco::Int64 count = 0;
-	session << "SELECT COUNT(*) FROM jobs WHERE vm_id = $1 AND state IN ('queued', 'running')", use(vm), into(count),
-		now;
-	return count > 0;
-}
-
 bool activeSince(Poco::Data::Session& session, const std::string& vmId, std::int64_t since)
 {
 	std::string vm = vmId;

@@ -54,9 +54,6 @@ void releaseAll(db::Database& database, const std::string& worker, std::int64_t 
 /// Cancels the VM's queued jobs; returns how many.
 std::size_t cancelQueued(Poco::Data::Session& session, const std::string& vmId, std::int64_t when);
 
-/// Returns true when the VM has a queued or running job.
-bool hasPending(Poco::Data::Session& session, const std::string& vmId);
-
 /// Returns true when the VM has a queued or running job, or a job that changed at or after `since` (Unix seconds).
 bool activeSince(Poco::Data::Session& session, const std::string& vmId, std::int64_t since);
 
