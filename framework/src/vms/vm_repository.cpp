@@ -112,18 +112,9 @@ void insertHistory(Poco::Data::Session& session, const std::string& vmId, const 
 template <class Bind>
 std::int64_t selectCount(Poco::Data::Session& session, const std::string& sql, Bind&& bind)
 {
-	if (std::optional<db::SqliteStatement> statement = db::SqliteStatement::borrow(session, sql))
-	{
-		bind(*statement);
-		return statement->next() ? statement->int64(0) : 0;
-	}
-	Poco::Int64 count = 0;
-	Poco::Data::Statement statement(session);
-	statement << sql;
-	bind(statement);
-	statement, into(count);
-	statement.execute();
-	return count;
+	std::vector<std::int64_t> values = db::selectRows<std::int64_t>(session, sql, std::forward<Bind>(bind),
+		[](const auto& row) { return row.int64(0); });
+	return values.empty() ? 0 : values.front();
 }
 
 } // namespace
