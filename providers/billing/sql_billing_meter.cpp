@@ -238,25 +238,21 @@ void SqlBillingStore::updateCursors(Poco::Data::Session& session, const std::vec
 	// One statement per batch of rows. (The PostgreSQL connector runs a vector binding once per row and reports the
 	// count of the last run only.)
 	const std::vector<std::string> columns = {"?::text", "?::bigint", "?::bigint", "?::bigint", "?::bigint", "?::bigint"};
-	const std::size_t batchRows = sql::kPostgresBatchParameters / columns.size();
 	std::size_t moved = 0;
-	for (std::size_t first = 0; first < updates.size(); first += batchRows)
-	{
-		std::size_t count = std::min(batchRows, updates.size() - first);
+	sql::forEachBatch(updates, sql::kPostgresBatchParameters / columns.size(), [&](const auto& batch) {
 		Poco::Data::Statement statement(session);
 		statement << "UPDATE billing_cursors AS c SET charged_until = v.until, gpu_seconds_charged = v.gpu, "
 					 "storage_seconds_charged = v.storage, network_bytes_charged = v.network FROM (VALUES "
-				+ sql::valuesList(count, columns)
+				+ sql::valuesList(batch.size(), columns)
 				+ ") AS v (vm_id, from_until, until, gpu, storage, network) "
 				  "WHERE c.vm_id = v.vm_id AND c.charged_until = v.from_until";
-		for (std::size_t i = first; i < first + count; ++i)
+		for (const billing::CursorAdvance& advance : batch)
 		{
-			const billing::CursorAdvance& advance = updates[i];
 			statement, bind(advance.vmId), bind(*advance.from), bind(advance.to.chargedUntil),
 				bind(advance.to.gpuSeconds), bind(advance.to.storageSeconds), bind(advance.to.networkBytes);
 		}
 		moved += statement.execute();
-	}
+	});
 	throwUnlessAllMoved(moved, updates.size());
 }
 
@@ -310,26 +306,22 @@ void SqlBillingStore::addUsage(Poco::Data::Session& session, const std::vector<b
 		return;
 	}
 
-	// One statement per batch of rows; a chunk has at most one record per VM, so no row is updated twice.
+	// One statement per batch of rows. A chunk has at most one record per VM, so no row is updated twice in one.
 	const std::vector<std::string> columns = {"?::text", "?::bigint", "?::text", "?::bigint", "?::bigint", "?::bigint",
 		"?::bigint", "?::integer", "?::bigint", "?::bigint", "?::bigint", "?::bigint", "?::bigint", "NULLIF(?::text, '')",
 		"?::bigint"};
-	const std::size_t batchRows = sql::kPostgresBatchParameters / columns.size();
-	for (std::size_t first = 0; first < records.size(); first += batchRows)
-	{
-		std::size_t count = std::min(batchRows, records.size() - first);
+	sql::forEachBatch(records, sql::kPostgresBatchParameters / columns.size(), [&](const auto& batch) {
 		Poco::Data::Statement statement(session);
-		statement << insert + sql::valuesList(count, columns) + onConflict;
-		for (std::size_t i = first; i < first + count; ++i)
+		statement << insert + sql::valuesList(batch.size(), columns) + onConflict;
+		for (const billing::UsageRecord& record : batch)
 		{
-			const billing::UsageRecord& record = records[i];
 			statement, bind(record.id), bind(record.userId), bind(record.vmId), bind(record.hourStart),
 				bind(record.periodStart), bind(record.periodEnd), bind(record.gpuSeconds), bind(record.storageGb),
 				bind(record.networkBytes), bind(record.gpuCost), bind(record.storageCost), bind(record.networkCost),
 				bind(record.totalCost), bind(record.ledgerEntryId), bind(record.createdAt);
 		}
 		statement.execute();
-	}
+	});
 }
 
 } // namespace gpucloud::providers
