@@ -7,8 +7,8 @@
 # the tables. The VMs were created over the hour before, so each tick starts new hourly usage rows for a sixtieth of
 # them. Last, the tool times the tick after an hour the meter missed, where every VM starts a new usage row.
 # Target: the timed tick under 1 s with the ledger exact.
-# BENCH_METER_POSTGRES set to a libpq connection string runs the tool on that PostgreSQL database instead; it drops
-# and recreates the schema public first, so use a throwaway cluster (scripts/postgres.sh start DIR PORT prints one).
+# BENCH_METER_POSTGRES set to a libpq connection string runs the tool on that PostgreSQL database instead. The tool
+# drops and recreates the schema public first, so use a throwaway cluster (scripts/postgres.sh start DIR PORT).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 

@@ -118,9 +118,9 @@ std::vector<billing::VmSpend> SqlBillingStore::currentSpend(Poco::Data::Session&
 	Poco::Int64 user = userId;
 	Poco::Int64 hourAgo = now - 3600;
 	// The network rate comes from each VM's usage rows that end within the last hour. Such a row's hour began less
-	// than an hour before its last period, so the rows whose hour began within three hours include them all unless a
+	// than an hour before its last period. So the rows whose hour began within three hours include them all, unless a
 	// period was over an hour long (a meter that did not run for that long). Both sums read the (vm_id, hour_start)
-	// index; VM creation runs this query in its transaction.
+	// index, because VM creation runs this query in its write transaction.
 	Poco::Int64 threeHoursAgo = now - 3 * billing::kUsageRowSeconds;
 	std::vector<std::string> vmId, status, gpuType;
 	std::vector<Poco::Int64> vmid, gpuRate, storageRate, networkCost, networkSeconds;

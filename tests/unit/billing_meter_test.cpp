@@ -124,8 +124,8 @@ public:
 		for (std::int64_t at = kStart + 60; at <= end; at += 60)
 			meter.charge(at);
 
-		// Each pass charges from the previous one; a period belongs to the hour of the VM's life it starts in, so the
-		// period [kStart + 3600, kStart + 3660) still belongs to the first hour, which began at kStart + 17.
+		// Each pass charges from the previous one, and a period belongs to the hour of the VM's life it starts in. So
+		// the period [kStart + 3600, kStart + 3660) still belongs to the first hour, which began at kStart + 17.
 		std::int64_t created = spec.createdAt;
 		std::vector<testing::UsageHour> expected = {{created, created, kStart + 3660},
 			{created + 3600, kStart + 3660, kStart + 7260}, {created + 7200, kStart + 7260, kStart + 10860},

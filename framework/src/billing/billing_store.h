@@ -64,7 +64,7 @@ public:
 	virtual void advanceCursors(Poco::Data::Session& session, const std::vector<CursorAdvance>& advances) = 0;
 
 	/// Adds the usage of each record, one charged period of a VM, to the VM's usage row for the record's
-	/// `hourStart`: gpu seconds, network bytes and costs add up; the period end, the disk size and (when the record
+	/// `hourStart`. GPU seconds, network bytes and costs add up. The period end, the disk size and (when the record
 	/// has one) the ledger entry replace the row's. Where the VM has no row for that hour yet, the record becomes it.
 	virtual void addUsage(Poco::Data::Session& session, const std::vector<UsageRecord>& records) = 0;
 
